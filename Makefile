@@ -1,0 +1,78 @@
+# breachdesk: `make run` serves the demo desk, `make test` proves everything. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+export UV_LINK_MODE := copy
+PYTHON_BIN := $(shell command -v python3)
+UV := $(shell command -v uv 2>/dev/null || echo $(HOME)/.local/bin/uv)
+BD := .venv/bin/breachdesk
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint typecheck migrations-check pytest pytest-pg bench messages clean
+
+help:
+	@echo "make run    install, migrate, load the OCO demo, serve http://$(HOST):$(PORT) and one worker"
+	@echo "make test   ruff, mypy, migrations check, pytest on SQLite and (when reachable) PostgreSQL"
+	@echo "make lint   ruff lint and format check only"
+	@echo "make bench  run every bench/*.py (one JSON line each)"
+
+$(UV):
+	$(PYTHON_BIN) -m pip install --quiet --user uv || $(PYTHON_BIN) -m pip install --quiet uv
+
+.venv/.installed: pyproject.toml uv.lock | $(UV)
+	$$(command -v uv || echo $(UV)) sync --frozen
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+fonts:
+	@if [ "$$(id -u)" = 0 ] && ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; fi
+
+install: .venv/.installed node_modules/.installed
+
+run: install fonts
+	$(BD) migrate --no-input -v0
+	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
+	$(BD) collectstatic --no-input -v0
+	@$(BD) demo --check || $(BD) demo
+	@echo "breachdesk: serving http://$(HOST):$(PORT)/ with one worker; Ctrl-C stops both."
+	@$(BD) demo --logins-only
+	@trap 'kill 0' INT TERM EXIT; \
+	  $(BD) db_worker & \
+	  .venv/bin/gunicorn breachdesk.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - & \
+	  wait
+
+lint: install
+	.venv/bin/ruff check src bench
+	.venv/bin/ruff format --check src bench
+
+typecheck: install
+	.venv/bin/mypy src bench
+
+migrations-check: install
+	BREACHDESK_VAR_DIR=$(CURDIR)/var/check $(BD) makemigrations --check --dry-run -v1
+
+messages: install
+	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
+
+pytest: install messages
+	.venv/bin/pytest -q $(PYTEST_ARGS)
+
+pytest-pg: install messages
+	@if [ -n "$$DATABASE_URL" ] || pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; then \
+	  echo "== pytest on PostgreSQL"; DATABASE_URL="$${DATABASE_URL:-$(PG_URL)}" .venv/bin/pytest -q $(PYTEST_ARGS); \
+	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; \
+	else echo "== PostgreSQL not reachable: skipped the PostgreSQL run"; fi
+
+test: lint typecheck migrations-check pytest pytest-pg
+
+bench: install
+	@for b in bench/*.py; do .venv/bin/python "$$b" || exit 1; done
+
+clean:
+	rm -rf .venv node_modules var/static

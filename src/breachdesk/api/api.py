@@ -1,0 +1,32 @@
+"""Build the django-ninja API at /api/v1/ and turn service errors into JSON."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from breachdesk.api.auth import TokenAuth, VerifiedSessionAuth
+from breachdesk.api.routers.incidents import router as incidents_router
+from breachdesk.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="breachdesk API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), VerifiedSessionAuth()],
+    docs_url=None,
+    description="Incidents, tasks, members, stakeholders and the timeline. Every route is scoped by membership.",
+)
+
+
+@api.exception_handler(ApplicationError)
+def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"error": "not_found", "message": "Not found."}, status=404)
+
+
+api.add_router("/incidents", incidents_router)

@@ -1,0 +1,8 @@
+"""Expose the ASGI application."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "breachdesk.settings")
+application = get_asgi_application()

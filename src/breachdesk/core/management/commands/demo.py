@@ -1,0 +1,49 @@
+"""Build the OCO demo: ``breachdesk demo``. Deterministic and idempotent.
+
+Each app may add to the demo with a ``demo.py`` module holding ``build(*, log) -> None`` and an integer ``ORDER``;
+the command runs them in ascending order. The incidents app builds the incident, the users and the timeline first.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from typing import Any
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Load the OCO (オールチケットオンライン) demo incident with users for each role. Safe to run twice."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--check", action="store_true", help="Exit 0 when the demo is loaded, 1 when it is not.")
+        parser.add_argument("--logins-only", action="store_true", help="Only print the demo logins.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from breachdesk.incidents.demo import DEMO_CODE, print_logins
+
+        if options["check"]:
+            from breachdesk.incidents.models import Incident
+
+            raise SystemExit(0 if Incident.objects.filter(code=DEMO_CODE).exists() else 1)
+        if options["logins_only"]:
+            print_logins(self.stdout)
+            return
+        builders = []
+        for config in apps.get_app_configs():
+            if not config.name.startswith("breachdesk."):
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            builders.append((getattr(module, "ORDER", 100), config.name, module))
+        for _order, name, module in sorted(builders, key=lambda b: (b[0], b[1])):
+            started = time.monotonic()
+            module.build(log=lambda msg: self.stderr.write(msg))
+            self.stderr.write(f"demo: {name} ready in {time.monotonic() - started:.1f}s")
+        print_logins(self.stdout)

@@ -1,0 +1,60 @@
+"""Hold the models every app shares: the base model, the timeline and the per-incident data keys."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    """Give a model timezone-aware creation and update times."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class TimelineEvent(models.Model):
+    """Record one state change of an incident, hash-chained to the event before it.
+
+    Write these only through ``core.timeline.record``; rows are never updated or deleted.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="timeline_events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=80, db_index=True)
+    data = models.JSONField(_("data"), default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["incident_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="timeline_unique_seq")]
+        verbose_name = _("timeline event")
+        verbose_name_plural = _("timeline events")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}#{self.seq} {self.kind}"
+
+
+class IncidentKey(BaseModel):
+    """Hold an incident's data key, wrapped by the master key; destroying it makes the incident's PII unreadable."""
+
+    incident = models.OneToOneField("incidents.Incident", on_delete=models.PROTECT, related_name="data_key")
+    wrapped_key = models.BinaryField(null=True, editable=False)
+    destroyed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("incident data key")
+        verbose_name_plural = _("incident data keys")
+
+    def __str__(self) -> str:
+        return f"key of incident {self.incident_id}"

@@ -1,0 +1,173 @@
+"""Read incidents and what belongs to them, always through the membership of the user asking."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
+
+from breachdesk.core.errors import NotFound, PermissionDenied
+from breachdesk.core.models import TimelineEvent
+from breachdesk.core.roles import Capability, Role, role_can
+from breachdesk.incidents.models import Incident, Membership, Stakeholder, Task, TaskStatus
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def incident_list_visible(*, user: AnyUser) -> QuerySet[Incident]:
+    """Return the incidents ``user`` may see: those where they hold a membership. Nobody else sees anything."""
+    if not user.is_authenticated:
+        return Incident.objects.none()
+    return Incident.objects.filter(memberships__user_id=user.pk).distinct()
+
+
+@dataclass(frozen=True)
+class IncidentAccess:
+    """Carry an incident together with the role of the user who opened it."""
+
+    incident: Incident
+    role: str
+
+    def can(self, capability: Capability) -> bool:
+        return role_can(self.role, capability)
+
+    def require(self, capability: Capability) -> None:
+        """Raise ``PermissionDenied`` unless the role grants ``capability``."""
+        if not self.can(capability):
+            raise PermissionDenied(
+                f"Your role ({Role(self.role).label}) does not allow this: {Capability(capability).label}.",
+                code=f"permission.{capability}",
+            )
+
+    @property
+    def is_lead(self) -> bool:
+        return self.role == Role.LEAD
+
+
+def incident_access(*, user: AnyUser, code: str, capability: Capability = Capability.VIEW) -> IncidentAccess:
+    """Return the incident ``code`` with the user's role.
+
+    Raise ``NotFound`` when the user is not a member (an outsider learns nothing, not even that it exists), and
+    ``PermissionDenied`` when the member's role lacks ``capability``.
+    """
+    if not user.is_authenticated:
+        raise NotFound("No such incident.")
+    membership = Membership.objects.select_related("incident").filter(incident__code=code, user_id=user.pk).first()
+    if membership is None:
+        raise NotFound("No such incident.")
+    access = IncidentAccess(incident=membership.incident, role=membership.role)
+    access.require(capability)
+    return access
+
+
+def membership_role(*, user: AnyUser, incident: Incident) -> str | None:
+    """Return the user's role in ``incident``, or ``None``."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(incident=incident, user_id=user.pk).values_list("role", flat=True).first()
+
+
+def member_list(*, incident: Incident) -> QuerySet[Membership]:
+    return Membership.objects.filter(incident=incident).select_related("user").order_by("role", "user__username")
+
+
+def member_get(*, incident: Incident, member_id: int) -> Membership:
+    membership = Membership.objects.filter(incident=incident, pk=member_id).select_related("user").first()
+    if membership is None:
+        raise NotFound("No such member.")
+    return membership
+
+
+def task_list(
+    *,
+    incident: Incident,
+    status: str | None = None,
+    owner_id: int | None = None,
+    phase: str | None = None,
+    open_only: bool = False,
+) -> QuerySet[Task]:
+    qs = Task.objects.filter(incident=incident).select_related("owner")
+    if status:
+        qs = qs.filter(status=status)
+    if owner_id:
+        qs = qs.filter(owner_id=owner_id)
+    if phase:
+        qs = qs.filter(phase=phase)
+    if open_only:
+        qs = qs.exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
+    return qs.order_by("due_at", "order", "id") if open_only else qs
+
+
+def task_get(*, incident: Incident, task_id: int) -> Task:
+    task = Task.objects.filter(incident=incident, pk=task_id).select_related("owner").first()
+    if task is None:
+        raise NotFound("No such task.")
+    return task
+
+
+def tasks_open_by_owner(*, incident: Incident) -> list[tuple[str, list[Task]]]:
+    """Return the open tasks grouped by owner (username, or the expected role when nobody owns them yet)."""
+    groups: dict[str, list[Task]] = defaultdict(list)
+    for task in task_list(incident=incident, open_only=True):
+        if task.owner is not None:
+            label = task.owner.get_username()
+        elif task.owner_role:
+            label = f"({Role(task.owner_role).label})"
+        else:
+            label = "—"
+        groups[label].append(task)
+    return sorted(groups.items(), key=lambda item: (item[0].startswith("("), item[0]))
+
+
+def stakeholder_list(*, incident: Incident, kind: str | None = None) -> QuerySet[Stakeholder]:
+    qs = Stakeholder.objects.filter(incident=incident)
+    return qs.filter(kind=kind) if kind else qs
+
+
+def stakeholder_get(*, incident: Incident, stakeholder_id: int) -> Stakeholder:
+    stakeholder = Stakeholder.objects.filter(incident=incident, pk=stakeholder_id).first()
+    if stakeholder is None:
+        raise NotFound("No such stakeholder.")
+    return stakeholder
+
+
+def timeline_list(
+    *,
+    incident: Incident,
+    kind: str | None = None,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> QuerySet[TimelineEvent]:
+    """Return the incident's timeline, newest first; ``kind`` matches a prefix such as ``task``."""
+    qs = TimelineEvent.objects.filter(incident=incident)
+    if kind:
+        qs = qs.filter(kind__startswith=kind)
+    if actor:
+        qs = qs.filter(actor_label=actor)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    return qs.order_by("-seq")
+
+
+def timeline_kinds(*, incident: Incident) -> list[str]:
+    """Return the distinct event-kind prefixes used in the incident's timeline, for the filter."""
+    kinds = TimelineEvent.objects.filter(incident=incident).values_list("kind", flat=True).distinct()
+    return sorted({k.split(".")[0] for k in kinds})
+
+
+def incident_summary(*, incident: Incident) -> dict[str, Any]:
+    """Return the counts shown on the incident list and dashboard."""
+    tasks = Task.objects.filter(incident=incident)
+    return {
+        "open_tasks": tasks.exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED]).count(),
+        "done_tasks": tasks.filter(status=TaskStatus.DONE).count(),
+        "members": Membership.objects.filter(incident=incident).count(),
+        "stakeholders": Stakeholder.objects.filter(incident=incident).count(),
+    }

@@ -1,0 +1,351 @@
+"""Configure breachdesk from the environment, and nothing else.
+
+Every value is read from an environment variable and parsed strictly: a value that cannot be parsed stops start-up
+with an ``ImproperlyConfigured`` error that names the variable. Secrets may also be given as ``NAME_FILE``, the path
+of a file that holds the value. The production variables are listed in ``docs/operations.md``.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+# --------------------------------------------------------------------------------------------------------------------
+# Strict parsers
+# --------------------------------------------------------------------------------------------------------------------
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    value = os.environ.get(name)
+    if value is None:
+        return None
+    return value.strip()
+
+
+def envbool(name: str, default: bool) -> bool:
+    """Return the boolean in ``name``; accept only true/false, yes/no, on/off and 1/0."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in _TRUE:
+        return True
+    if value.lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={value!r} is not a boolean: use true or false.")
+
+
+def envint(name: str, default: int, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """Return the integer in ``name``, checked against its bounds."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an integer.") from None
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum of {minimum}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}={number} is above the maximum of {maximum}.")
+    return number
+
+
+def envstr(name: str, default: str = "", *, choices: tuple[str, ...] | None = None) -> str:
+    """Return the string in ``name``; when ``choices`` is given the value must be one of them."""
+    value = _raw(name)
+    if value is None or value == "":
+        return default
+    if choices is not None and value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} must be one of: {', '.join(choices)}.")
+    return value
+
+
+def envlist(name: str, default: list[str]) -> list[str]:
+    """Return the comma-separated list in ``name``, without empty entries."""
+    value = _raw(name)
+    if value is None:
+        return default
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def envsecret(name: str) -> str | None:
+    """Return the secret in ``name`` or in the file named by ``name_FILE``; both set is an error."""
+    direct = _raw(name)
+    file_name = _raw(f"{name}_FILE")
+    if direct and file_name:
+        raise ImproperlyConfigured(f"Set either {name} or {name}_FILE, not both.")
+    if file_name:
+        path = Path(file_name)
+        try:
+            content = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={file_name!r} cannot be read: {exc.strerror}.") from None
+        if not content:
+            raise ImproperlyConfigured(f"{name}_FILE={file_name!r} is empty.")
+        return content
+    return direct or None
+
+
+def _secret_file(path: Path, make: bytes) -> str:
+    """Return the content of ``path``; create it with mode 0600 holding ``make`` when it does not exist."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(make)
+        print(f"breachdesk: created {path} (mode 0600); keep it safe and back it up.", file=sys.stderr)  # noqa: T201
+    return path.read_text(encoding="ascii").strip()
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Paths and mode
+# --------------------------------------------------------------------------------------------------------------------
+SRC_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(envstr("BREACHDESK_VAR_DIR", str(Path.cwd() / "var"))).resolve()
+NODE_MODULES_DIR = Path(envstr("BREACHDESK_NODE_MODULES", str(Path.cwd() / "node_modules"))).resolve()
+
+DEBUG = envbool("DEBUG", False)
+TESTING = envbool("BREACHDESK_TESTING", "pytest" in sys.modules)
+HTTPS = envbool("BREACHDESK_HTTPS", False)
+
+_secret_key = envsecret("SECRET_KEY")
+if _secret_key is None:
+    _secret_key = _secret_file(VAR_DIR / "secret-key", secrets.token_urlsafe(64).encode("ascii"))
+elif len(_secret_key) < 50:
+    raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
+SECRET_KEY = _secret_key
+
+# The master key wraps every incident's data key. 32 bytes, base64-encoded.
+_master_key_text = envsecret("BREACHDESK_MASTER_KEY")
+MASTER_KEY_SOURCE = "environment"
+if _master_key_text is None:
+    MASTER_KEY_PATH = VAR_DIR / "master.key"
+    MASTER_KEY_SOURCE = str(MASTER_KEY_PATH)
+    _master_key_text = _secret_file(MASTER_KEY_PATH, base64.b64encode(secrets.token_bytes(32)))
+try:
+    BREACHDESK_MASTER_KEY = base64.b64decode(_master_key_text, validate=True)
+except ValueError:
+    raise ImproperlyConfigured("BREACHDESK_MASTER_KEY is not valid base64.") from None
+if len(BREACHDESK_MASTER_KEY) != 32:
+    raise ImproperlyConfigured("BREACHDESK_MASTER_KEY must decode to exactly 32 bytes.")
+
+ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
+
+# --------------------------------------------------------------------------------------------------------------------
+# Applications
+# --------------------------------------------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "breachdesk.core",
+    "breachdesk.incidents",
+    "breachdesk.web",
+    "breachdesk.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "breachdesk.core.security.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "breachdesk.core.security.RequireSecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "breachdesk.core.errors.ApplicationErrorMiddleware",
+]
+
+ROOT_URLCONF = "breachdesk.urls"
+WSGI_APPLICATION = "breachdesk.wsgi.application"
+ASGI_APPLICATION = "breachdesk.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "breachdesk.web.context_processors.site",
+            ],
+        },
+    }
+]
+
+# --------------------------------------------------------------------------------------------------------------------
+# Database: SQLite (WAL) under var/ by default, PostgreSQL through DATABASE_URL
+# --------------------------------------------------------------------------------------------------------------------
+_database_url = envstr("DATABASE_URL")
+if _database_url:
+    try:
+        _db = dj_database_url.parse(_database_url, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60, minimum=0))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
+    if _db.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+        raise ImproperlyConfigured("DATABASE_URL must name a postgresql:// or sqlite:// database.")
+    _db["CONN_HEALTH_CHECKS"] = True
+    DATABASES = {"default": dict(_db)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "breachdesk.sqlite3"),
+            "OPTIONS": {
+                # WAL lets the desk read while the worker writes; IMMEDIATE avoids lock upgrades mid-transaction.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+                "transaction_mode": "IMMEDIATE",
+            },
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test-breachdesk.sqlite3")})
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --------------------------------------------------------------------------------------------------------------------
+# Background work
+# --------------------------------------------------------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": envstr(
+            "BREACHDESK_TASK_BACKEND",
+            "django_tasks_db.DatabaseBackend",
+            choices=(
+                "django_tasks_db.DatabaseBackend",
+                "django_tasks.backends.immediate.ImmediateBackend",
+                "django_tasks_rq.RQBackend",
+            ),
+        ),
+    }
+}
+
+# --------------------------------------------------------------------------------------------------------------------
+# Authentication and security
+# --------------------------------------------------------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "web:incident_list"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    # Hashing is not what the suite tests; the production hasher would make every login take 0.3 s.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+BREACHDESK_REQUIRE_2FA = envbool("BREACHDESK_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = envstr("BREACHDESK_OTP_ISSUER", "breachdesk")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = envint("BREACHDESK_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_SSL_REDIRECT = HTTPS and envbool("BREACHDESK_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = envint("BREACHDESK_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and envbool("BREACHDESK_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if envbool("BREACHDESK_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("BREACHDESK_MAX_FORM_BYTES", 5 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# --------------------------------------------------------------------------------------------------------------------
+# Language and time
+# --------------------------------------------------------------------------------------------------------------------
+LANGUAGE_CODE = "ja"
+LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+TIME_ZONE = envstr("BREACHDESK_TIME_ZONE", "Asia/Tokyo")
+USE_I18N = True
+USE_TZ = True
+
+# --------------------------------------------------------------------------------------------------------------------
+# Static files: our own assets plus front-end libraries installed from npm (never committed)
+# --------------------------------------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STATICFILES_DIRS = (
+    [("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist")] if (NODE_MODULES_DIR / "htmx.org").is_dir() else []
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not (DEBUG or TESTING)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
+
+# --------------------------------------------------------------------------------------------------------------------
+# Mail
+# --------------------------------------------------------------------------------------------------------------------
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("EMAIL_USE_TLS and EMAIL_USE_SSL cannot both be true.")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "breachdesk@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --------------------------------------------------------------------------------------------------------------------
+# Logging: plain lines on stderr; PII never goes into a log message
+# --------------------------------------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {
+        "handlers": ["stderr"],
+        "level": envstr("LOG_LEVEL", "INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
+}
+
+BREACHDESK_SITE_NAME = envstr("BREACHDESK_SITE_NAME", "breachdesk")
+BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)

@@ -1,0 +1,135 @@
+"""Provide the personas every test module shares, and the switches for tests that need real services.
+
+Personas (DESIGN.md §6):
+- ``lead``: the owner of ``incident``;
+- ``responder``: a desk member of ``incident``;
+- ``reviewer_client``: the client's legal reviewer, a member of ``incident`` only;
+- ``outsider``: a real, active user who leads ``other_incident`` and must see nothing of ``incident``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from breachdesk.core.roles import Role
+from breachdesk.incidents import services
+from breachdesk.incidents.models import Incident, Membership, Stakeholder, Task
+from breachdesk.testing.factories import UserFactory, incident_create
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_tool(path_or_name: str, why: str) -> str:
+    """Return the tool's path; skip the test locally, but fail it in CI, when the tool is missing."""
+    found = shutil.which(path_or_name)
+    if found is None:
+        message = f"{path_or_name} is not installed ({why})"
+        if IN_CI:
+            pytest.fail(message + "; CI must install it (.ci/run)")
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(autouse=True)
+def _password_only_login(settings: Any) -> None:
+    """Let tests sign in with a password; the second-factor tests switch it back on."""
+    settings.BREACHDESK_REQUIRE_2FA = False
+
+
+@dataclass
+class World:
+    lead: Any
+    responder: Any
+    reviewer_client: Any
+    outsider: Any
+    incident: Incident
+    other_incident: Incident
+    task: Task
+    stakeholder: Stakeholder
+    member: Membership
+
+    def url_kwargs(self) -> dict[str, Any]:
+        """Return a sample value of ``incident`` for every URL argument name the project uses."""
+        return {
+            "code": self.incident.code,
+            "task_id": self.task.pk,
+            "member_id": self.member.pk,
+            "stakeholder_id": self.stakeholder.pk,
+        }
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    lead: Any = UserFactory(username="lead", is_staff=True)
+    responder: Any = UserFactory(username="responder")
+    reviewer_client: Any = UserFactory(username="reviewer_client")
+    outsider: Any = UserFactory(username="outsider")
+    incident = incident_create(lead=lead, code="case-1")
+    services.membership_add(incident=incident, actor=lead, user=responder, role=Role.RESPONDER)
+    member = services.membership_add(
+        incident=incident,
+        actor=lead,
+        user=reviewer_client,
+        role=Role.REVIEWER,
+        organisation="Client K.K. Legal",
+    )
+    other = incident_create(lead=outsider, code="case-2")
+    stakeholder = services.stakeholder_create(incident=incident, actor=lead, kind="police", name="Metropolitan Police")
+    task = Task.objects.filter(incident=incident).first()
+    assert task is not None
+    return World(lead, responder, reviewer_client, outsider, incident, other, task, stakeholder, member)
+
+
+def client_for(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lead_client(world: World) -> Client:
+    return client_for(world.lead)
+
+
+@pytest.fixture
+def responder_client(world: World) -> Client:
+    return client_for(world.responder)
+
+
+@pytest.fixture
+def reviewer_client_client(world: World) -> Client:
+    return client_for(world.reviewer_client)
+
+
+@pytest.fixture
+def outsider_client(world: World) -> Client:
+    return client_for(world.outsider)
+
+
+@pytest.fixture
+def chromium_path() -> str:
+    return require_tool("/usr/bin/chromium", "headless browser tests")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch the system Chromium (Debian package); Playwright never downloads a browser here."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

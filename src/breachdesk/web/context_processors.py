@@ -1,0 +1,15 @@
+"""Add site-wide values to every template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "site_name": settings.BREACHDESK_SITE_NAME,
+        "incident_access": getattr(request, "incident_access", None),
+    }
