@@ -159,6 +159,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "breachdesk.core",
     "breachdesk.incidents",
+    "breachdesk.registry",
+    "breachdesk.obligations",
+    "breachdesk.scanner",
     "breachdesk.web",
     "breachdesk.api",
 ]
@@ -212,6 +215,8 @@ if _database_url:
         raise ImproperlyConfigured(f"DATABASE_URL cannot be parsed: {exc}") from None
     if _db.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must name a postgresql:// or sqlite:// database.")
+    if not _db.get("NAME"):
+        raise ImproperlyConfigured("DATABASE_URL must name a database, for example postgresql://user@host:5432/breachdesk.")
     _db["CONN_HEALTH_CHECKS"] = True
     DATABASES = {"default": dict(_db)}
 else:
@@ -278,6 +283,9 @@ SECURE_SSL_REDIRECT = HTTPS and envbool("BREACHDESK_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = envint("BREACHDESK_HSTS_SECONDS", 31536000 if HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and envbool("BREACHDESK_HSTS_PRELOAD", False)
+# Joining the HSTS preload list binds every subdomain of the owner's domain for months: an owner's choice
+# (BREACHDESK_HSTS_PRELOAD=true), so its deploy warning is silenced rather than forced on.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

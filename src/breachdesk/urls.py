@@ -15,6 +15,8 @@ urlpatterns = [
     path("accounts/2fa/", accounts.otp_verify, name="otp_verify"),
     path("accounts/2fa/setup/", accounts.otp_setup, name="otp_setup"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("incidents/<slug:code>/registry/", include("breachdesk.registry.urls")),
+    path("incidents/<slug:code>/obligations/", include("breachdesk.obligations.urls")),
     path("incidents/", include("breachdesk.web.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from breachdesk.core.errors import NotFound, PermissionDenied
 from breachdesk.core.models import TimelineEvent
@@ -42,6 +42,10 @@ class IncidentAccess:
                 f"Your role ({Role(self.role).label}) does not allow this: {Capability(capability).label}.",
                 code=f"permission.{capability}",
             )
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
 
     @property
     def is_lead(self) -> bool:
@@ -99,7 +103,7 @@ def task_list(
         qs = qs.filter(phase=phase)
     if open_only:
         qs = qs.exclude(status__in=[TaskStatus.DONE, TaskStatus.CANCELLED])
-    return qs.order_by("due_at", "order", "id") if open_only else qs
+    return qs.order_by(F("due_at").asc(nulls_last=True), "order", "id") if open_only else qs
 
 
 def task_get(*, incident: Incident, task_id: int) -> Task:

@@ -64,11 +64,11 @@ def _apply(obj: Any, fields: dict[str, Any], allowed: tuple[str, ...]) -> dict[s
     return changes
 
 
-def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
+def _full_clean(obj: Any, exclude: list[str] | None = None, *, validate_unique: bool = True) -> None:
     from django.core.exceptions import ValidationError
 
     try:
-        obj.full_clean(exclude=exclude)
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique)
     except ValidationError as exc:
         raise ValidationFailed(
             "; ".join(f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in exc.message_dict.items()),
@@ -125,7 +125,8 @@ def incident_create(
         org_role=org_role,
         principal=principal,
     )
-    _full_clean(incident)
+    # Uniqueness is left to the database, which answers races correctly; the IntegrityError becomes a Conflict.
+    _full_clean(incident, validate_unique=False)
     with transaction.atomic():
         try:
             incident.save()

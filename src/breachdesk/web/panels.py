@@ -42,3 +42,25 @@ def register_panel(key: str, *, template: str, context: PanelContext, order: int
 def panels() -> list[Panel]:
     """Return the registered panels in display order."""
     return sorted(_panels.values(), key=lambda p: (p.order, p.key))
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    label: Any  # a lazy translation
+    url_name: str  # reversed with the incident code as ``code``
+    order: int = 100
+
+
+_nav: dict[str, NavLink] = {}
+
+
+def register_nav(key: str, *, label: Any, url_name: str, order: int = 100) -> None:
+    """Add a link to the incident navigation bar, for example ``register_nav("registry", label=_("Registry"),
+    url_name="registry:person_list", order=30)``."""
+    _nav[key] = NavLink(key=key, label=label, url_name=url_name, order=order)
+
+
+def nav_links() -> list[NavLink]:
+    """Return the registered incident navigation links in display order."""
+    return sorted(_nav.values(), key=lambda n: (n.order, n.key))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from ninja import Router
+from ninja import Router, Status
 
 from breachdesk.api import schemas
 from breachdesk.core import timeline as core_timeline
@@ -71,11 +71,11 @@ def incident_list(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.post("", response={201: schemas.IncidentOut}, summary="Open an incident (site staff)")
-def incident_create(request: AuthedRequest, payload: schemas.IncidentIn) -> tuple[int, dict[str, Any]]:
+def incident_create(request: AuthedRequest, payload: schemas.IncidentIn) -> Status:
     if not request.user.is_staff:
         raise PermissionDenied("Only site staff can open an incident.")
     incident = services.incident_create(actor=request.user, **payload.dict())
-    return 201, _incident_out(incident, "lead")
+    return Status(201, _incident_out(incident, "lead"))
 
 
 @router.get("/{code}", response=schemas.IncidentOut)
@@ -104,12 +104,12 @@ def task_list(
 
 
 @router.post("/{code}/tasks", response={201: schemas.TaskOut})
-def task_create(request: AuthedRequest, code: str, payload: schemas.TaskIn) -> tuple[int, dict[str, Any]]:
+def task_create(request: AuthedRequest, code: str, payload: schemas.TaskIn) -> Status:
     access = selectors.incident_access(user=request.user, code=code, capability=Capability.EDIT_TASKS)
     fields = payload.dict()
     fields["owner"] = _member_user(access.incident, fields.pop("owner"))
     task = services.task_create(incident=access.incident, actor=request.user, **fields)
-    return 201, _task_out(task)
+    return Status(201, _task_out(task))
 
 
 @router.get("/{code}/tasks/{task_id}", response=schemas.TaskOut)
@@ -142,7 +142,7 @@ def member_list(request: AuthedRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post("/{code}/members", response={201: schemas.MemberOut})
-def member_add(request: AuthedRequest, code: str, payload: schemas.MemberIn) -> tuple[int, dict[str, Any]]:
+def member_add(request: AuthedRequest, code: str, payload: schemas.MemberIn) -> Status:
     access = selectors.incident_access(user=request.user, code=code, capability=Capability.MANAGE_MEMBERS)
     user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
     if user is None:
@@ -154,7 +154,7 @@ def member_add(request: AuthedRequest, code: str, payload: schemas.MemberIn) -> 
         role=payload.role,
         organisation=payload.organisation,
     )
-    return 201, _member_out(membership)
+    return Status(201, _member_out(membership))
 
 
 @router.patch("/{code}/members/{member_id}", response=schemas.MemberOut)
@@ -165,11 +165,11 @@ def member_patch(request: AuthedRequest, code: str, member_id: int, payload: sch
 
 
 @router.delete("/{code}/members/{member_id}", response={204: None})
-def member_remove(request: AuthedRequest, code: str, member_id: int) -> tuple[int, None]:
+def member_remove(request: AuthedRequest, code: str, member_id: int) -> Status:
     access = selectors.incident_access(user=request.user, code=code, capability=Capability.MANAGE_MEMBERS)
     membership = selectors.member_get(incident=access.incident, member_id=member_id)
     services.membership_remove(membership=membership, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/{code}/stakeholders", response=list[schemas.StakeholderOut])
@@ -179,9 +179,9 @@ def stakeholder_list(request: AuthedRequest, code: str) -> list[Stakeholder]:
 
 
 @router.post("/{code}/stakeholders", response={201: schemas.StakeholderOut})
-def stakeholder_create(request: AuthedRequest, code: str, payload: schemas.StakeholderIn) -> tuple[int, Stakeholder]:
+def stakeholder_create(request: AuthedRequest, code: str, payload: schemas.StakeholderIn) -> Status:
     access = selectors.incident_access(user=request.user, code=code, capability=Capability.MANAGE_STAKEHOLDERS)
-    return 201, services.stakeholder_create(incident=access.incident, actor=request.user, **payload.dict())
+    return Status(201, services.stakeholder_create(incident=access.incident, actor=request.user, **payload.dict()))
 
 
 @router.patch("/{code}/stakeholders/{stakeholder_id}", response=schemas.StakeholderOut)

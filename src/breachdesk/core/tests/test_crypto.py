@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import os
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db import models
+
+from breachdesk.core import crypto
+from breachdesk.core.errors import KeyDestroyed
+from breachdesk.core.models import IncidentKey, TimelineEvent
+from breachdesk.testing.fixtures import World
+
+
+def test_a_cipher_round_trips_text_including_japanese() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    blob = cipher.encrypt("name", "山田 太郎")
+    assert blob is not None
+    assert "山田".encode() not in blob
+    assert cipher.decrypt("name", blob) == "山田 太郎"
+
+
+def test_the_same_value_encrypts_differently_each_time() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    assert cipher.encrypt("email", "a@example.jp") != cipher.encrypt("email", "a@example.jp")
+
+
+def test_a_value_moved_to_another_column_does_not_decrypt() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    blob = cipher.encrypt("email", "a@example.jp")
+    with pytest.raises(crypto.DecryptionFailed, match="phone"):
+        cipher.decrypt("phone", blob)
+
+
+def test_a_flipped_bit_is_detected() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    blob = bytearray(cipher.encrypt("name", "佐藤") or b"")
+    blob[-1] ^= 1
+    with pytest.raises(crypto.DecryptionFailed):
+        cipher.decrypt("name", bytes(blob))
+
+
+def test_empty_values_stay_empty() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    assert cipher.encrypt("name", "") is None
+    assert cipher.decrypt("name", None) is None
+    assert cipher.blind_index("email", "") is None
+
+
+def test_a_wrapped_key_opens_only_with_its_master_key_and_incident() -> None:
+    key = os.urandom(32)
+    master = os.urandom(32)
+    wrapped = crypto.wrap_data_key(incident_id=7, data_key=key, master_key=master)
+    assert crypto.unwrap_data_key(incident_id=7, wrapped=wrapped, master_key=master) == key
+    with pytest.raises(crypto.DecryptionFailed, match="master key"):
+        crypto.unwrap_data_key(incident_id=7, wrapped=wrapped, master_key=os.urandom(32))
+    with pytest.raises(crypto.DecryptionFailed):
+        crypto.unwrap_data_key(incident_id=8, wrapped=wrapped, master_key=master)
+
+
+@pytest.mark.parametrize(
+    ("kind", "a", "b"),
+    [
+        ("email", "Yamada@Example.JP", " yamada@example.jp "),
+        ("email", "ｙａｍａｄａ＠ｅｘａｍｐｌｅ．ｊｐ", "yamada@example.jp"),
+        ("phone", "090-1234-5678", "+81 90 1234 5678"),
+        ("phone", "０９０ー１２３４ー５６７８", "09012345678"),
+        ("member_id", "ＯＣＯ-001", "OCO-001"),
+        ("name_birth", ("山田　太郎", date(1985, 4, 1)), ("山田太郎", date(1985, 4, 1))),
+        ("name_birth", ("ﾔﾏﾀﾞ ﾀﾛｳ", date(1985, 4, 1)), ("やまだたろう", date(1985, 4, 1))),
+    ],
+)
+def test_blind_indexes_match_equivalent_spellings(kind: crypto.IndexKind, a: object, b: object) -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    assert cipher.blind_index(kind, a) == cipher.blind_index(kind, b)
+    assert cipher.blind_index(kind, a) is not None
+
+
+def test_a_malformed_phone_gets_no_index_rather_than_a_wrong_one() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+    assert cipher.blind_index("phone", "call me maybe") is None
+
+
+@pytest.mark.django_db
+def test_the_same_email_gets_a_different_index_in_another_incident(world: World) -> None:
+    first = crypto.cipher_for(world.incident.pk).blind_index("email", "hanako@example.jp")
+    second = crypto.cipher_for(world.other_incident.pk).blind_index("email", "hanako@example.jp")
+    assert first is not None
+    assert second is not None
+    assert first != second
+
+
+class _Probe(models.Model):
+    """Stand in for a registry row: an incident id, an encrypted column and a blind index."""
+
+    incident_id = 0
+    name_enc = None
+    email_enc = None
+    name = crypto.EncryptedField("name_enc")
+    email = crypto.EncryptedField("email_enc")
+
+    class Meta:
+        app_label = "core"
+        managed = False
+
+
+@pytest.mark.django_db
+def test_the_model_field_and_the_bulk_path_produce_interchangeable_bytes(world: World) -> None:
+    probe = _Probe()
+    probe.incident_id = world.incident.pk
+    probe.name = "鈴木 花子"
+    assert isinstance(probe.name_enc, bytes)
+    assert crypto.cipher_for(world.incident.pk).decrypt("name", probe.name_enc) == "鈴木 花子"
+    probe.email_enc = crypto.cipher_for(world.incident.pk).encrypt("email", "hanako@example.jp")
+    assert probe.email == "hanako@example.jp"
+
+
+@pytest.mark.django_db
+def test_a_blind_index_lookup_finds_the_person_it_was_made_for(world: World) -> None:
+    """Store indexes for three people as rows and find one of them by a differently written email."""
+    cipher = crypto.cipher_for(world.incident.pk)
+    people = {"taro@example.jp": "太郎", "hanako@example.jp": "花子", "jiro@example.jp": "次郎"}
+    stored = {cipher.blind_index("email", email): cipher.encrypt("name", name) for email, name in people.items()}
+    found = stored.get(cipher.blind_index("email", "  HANAKO@example.JP"))
+    assert cipher.decrypt("name", found) == "花子"
+
+
+@pytest.mark.django_db
+def test_after_shred_decryption_fails_with_a_clear_error(world: World) -> None:
+    blob = crypto.cipher_for(world.incident.pk).encrypt("name", "山田 太郎")
+    call_command("shred", "--incident", world.incident.code, "--yes", "--reason", "closure")
+    key = IncidentKey.objects.get(incident=world.incident)
+    assert key.wrapped_key is None
+    assert key.destroyed_at is not None
+    with pytest.raises(KeyDestroyed, match="destroyed"):
+        crypto.cipher_for(world.incident.pk).decrypt("name", blob)
+    event = TimelineEvent.objects.filter(incident=world.incident).order_by("-seq").first()
+    assert event is not None
+    assert event.kind == "crypto.key_destroyed"
+    assert event.data == {"reason": "closure"}
+    # The other incident's key is untouched.
+    assert crypto.cipher_for(world.other_incident.pk).encrypt("name", "x") is not None
+
+
+@pytest.mark.django_db
+def test_shred_without_yes_and_without_a_terminal_refuses(world: World) -> None:
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="--yes"):
+        call_command("shred", "--incident", world.incident.code)
+    assert IncidentKey.objects.get(incident=world.incident).destroyed_at is None
+
+
+@pytest.mark.django_db
+def test_shred_asks_for_the_code_and_stops_on_a_wrong_answer(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import CommandError
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda *a: "case-2")
+    with pytest.raises(CommandError, match="Not confirmed"):
+        call_command("shred", "--incident", world.incident.code)
+    assert IncidentKey.objects.get(incident=world.incident).destroyed_at is None
+    monkeypatch.setattr("builtins.input", lambda *a: world.incident.code)
+    call_command("shred", "--incident", world.incident.code)
+    assert IncidentKey.objects.get(incident=world.incident).destroyed_at is not None

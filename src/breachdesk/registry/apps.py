@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RegistryConfig(AppConfig):
+    name = "breachdesk.registry"
+    label = "registry"
+    verbose_name = "affected-person registry"

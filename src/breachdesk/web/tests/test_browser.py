@@ -1,0 +1,44 @@
+"""Drive the real desk in headless Chromium (the Debian package), under the production CSP."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from breachdesk.testing.factories import PASSWORD
+from breachdesk.testing.fixtures import World
+
+pytestmark = [pytest.mark.browser]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_member_logs_in_opens_the_incident_and_switches_to_english(
+    world: World, live_server: Any, page: Any, chromium_path: str, tmp_path: Path
+) -> None:
+    console_errors: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.goto(f"{live_server.url}/incidents/")
+    assert "/accounts/login/" in page.url
+    page.fill("#id_username", "responder")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.click(f"text={world.incident.code}")
+    page.wait_for_selector("#panel-tasks")
+    assert "担当者別の未完了タスク" in page.content()
+    page.screenshot(path=str(tmp_path / "dashboard-ja.png"), full_page=True)
+
+    page.select_option("#lang-select", "en")
+    page.wait_for_selector("text=Open tasks by owner")
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.screenshot(path=str(tmp_path / "dashboard-en.png"), full_page=True)
+    assert (tmp_path / "dashboard-en.png").stat().st_size > 10_000
+
+    page.click("text=Timeline")
+    page.wait_for_selector("text=incident.created")
+    page.click("text=Tasks")
+    page.wait_for_selector("#column-open")
+    assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
