@@ -10,7 +10,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint typecheck migrations-check pytest pytest-pg bench messages clean
+.PHONY: help install debs run test lint typecheck migrations-check pytest pytest-pg bench messages clean
 
 help:
 	@echo "make run    install, migrate, load the OCO demo, serve http://$(HOST):$(PORT) and one worker"
@@ -29,13 +29,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-fonts:
-	@if [ "$$(id -u)" = 0 ] && ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; fi
+# Japanese fonts for PDFs and screenshots, gettext for the translations; installed only where we are root.
+debs:
+	@need=""; fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need="$$need fonts-noto-cjk"; \
+	  command -v msgfmt >/dev/null || need="$$need gettext"; \
+	  if [ -n "$$need" ] && [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
+	  elif [ -n "$$need" ]; then echo "breachdesk: please install:$$need" >&2; fi
 
 install: .venv/.installed node_modules/.installed
 
-run: install fonts
+run: install debs
 	$(BD) migrate --no-input -v0
 	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
 	$(BD) collectstatic --no-input -v0
@@ -48,16 +52,16 @@ run: install fonts
 	  wait
 
 lint: install
-	.venv/bin/ruff check src bench
-	.venv/bin/ruff format --check src bench
+	.venv/bin/ruff check src scripts $(wildcard bench)
+	.venv/bin/ruff format --check src scripts $(wildcard bench)
 
 typecheck: install
-	.venv/bin/mypy src bench
+	.venv/bin/mypy src $(wildcard bench/*.py)
 
 migrations-check: install
 	BREACHDESK_VAR_DIR=$(CURDIR)/var/check $(BD) makemigrations --check --dry-run -v1
 
-messages: install
+messages: install debs
 	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
 
 pytest: install messages

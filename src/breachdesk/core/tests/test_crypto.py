@@ -104,6 +104,9 @@ class _Probe(models.Model):
         app_label = "core"
         managed = False
 
+    def __str__(self) -> str:
+        return "probe"
+
 
 @pytest.mark.django_db
 def test_the_model_field_and_the_bulk_path_produce_interchangeable_bytes(world: World) -> None:

@@ -86,7 +86,10 @@ def test_check_deploy_passes_with_the_documented_production_variables(tmp_path: 
     )
     result = subprocess.run(
         [sys.executable, "-m", "breachdesk", "check", "--deploy", "--fail-level", "WARNING"],
-        capture_output=True, text=True, env=base, check=False,
+        capture_output=True,
+        text=True,
+        env=base,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

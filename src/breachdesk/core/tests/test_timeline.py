@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 import json
 
 import pytest
@@ -16,7 +17,7 @@ def test_each_event_chains_to_the_previous_one(world: World) -> None:
     events = list(TimelineEvent.objects.filter(incident=world.incident).order_by("seq"))
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert events[0].prev_hash == timeline.GENESIS
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after.prev_hash == before.hash
 
 
@@ -65,8 +66,14 @@ def test_verify_notices_a_rehashed_row_because_the_next_link_breaks(world: World
     rows = list(TimelineEvent.objects.filter(incident=world.incident).order_by("seq")[:3])
     victim = rows[1]
     forged = timeline.event_hash(
-        incident_id=victim.incident_id, seq=victim.seq, at=victim.at, actor_id=victim.actor_id,
-        actor_label=victim.actor_label, kind=victim.kind, data={"forged": True}, prev_hash=victim.prev_hash,
+        incident_id=victim.incident_id,
+        seq=victim.seq,
+        at=victim.at,
+        actor_id=victim.actor_id,
+        actor_label=victim.actor_label,
+        kind=victim.kind,
+        data={"forged": True},
+        prev_hash=victim.prev_hash,
     )
     TimelineEvent.objects.filter(pk=victim.pk).update(data={"forged": True}, hash=forged)
     report = timeline.verify(incident=world.incident)

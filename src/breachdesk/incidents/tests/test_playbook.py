@@ -22,7 +22,10 @@ def test_the_default_playbook_covers_the_four_steps_with_titles_in_both_language
         ({"key": "a", "phase": "nowhere", "owner_role": "lead", "title": {"ja": "x"}}, "unknown phase"),
         ({"key": "a", "phase": "grasp", "owner_role": "boss", "title": {"ja": "x"}}, "unknown owner_role"),
         ({"key": "a", "phase": "grasp", "owner_role": "lead", "title": {"en": "x"}}, "'ja' entry"),
-        ({"key": "a", "phase": "grasp", "owner_role": "lead", "title": {"ja": "x"}, "when": {"moon": 1}}, "unknown condition"),
+        (
+            {"key": "a", "phase": "grasp", "owner_role": "lead", "title": {"ja": "x"}, "when": {"moon": 1}},
+            "unknown condition",
+        ),
     ],
 )
 def test_a_broken_playbook_is_refused_naming_the_task(

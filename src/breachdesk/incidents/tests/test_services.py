@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -18,7 +19,7 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 @pytest.mark.django_db
 def test_opening_an_incident_gives_it_a_key_a_lead_tasks_and_a_first_event() -> None:
-    lead = UserFactory()
+    lead: Any = UserFactory()
     incident = incident_create(lead=lead, code="open-1")
     assert IncidentKey.objects.filter(incident=incident, destroyed_at__isnull=True).exists()
     assert Membership.objects.get(incident=incident, user=lead).role == Role.LEAD
@@ -102,7 +103,9 @@ def test_closing_stamps_the_time_and_reopening_clears_it(world: World) -> None:
     services.incident_set_phase(incident=world.incident, actor=world.lead, phase="follow_up")
     assert world.incident.closed_at is None
     kinds = list(
-        TimelineEvent.objects.filter(incident=world.incident, kind="incident.phase_changed").values_list("data", flat=True)
+        TimelineEvent.objects.filter(incident=world.incident, kind="incident.phase_changed").values_list(
+            "data", flat=True
+        )
     )
     assert kinds[-2:] == [{"from": "discover", "to": "closed"}, {"from": "closed", "to": "follow_up"}]
 
