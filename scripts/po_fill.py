@@ -50,7 +50,9 @@ def main(po_path: str, *tsv_paths: str) -> int:
     Path(po_path).write_text(text, encoding="utf-8")
     missing = [m for m in (_unquote(e.group("id")) for e in ENTRY.finditer(text)) if m and m not in table]
     empty = [
-        _unquote(e.group("id")) for e in ENTRY.finditer(text) if _unquote(e.group("id")) and not _unquote(e.group("str"))
+        _unquote(e.group("id"))
+        for e in ENTRY.finditer(text)
+        if _unquote(e.group("id")) and not _unquote(e.group("str"))
     ]
     print(f"filled {filled}; still untranslated {len(empty)}", file=sys.stderr)  # noqa: T201
     for item in empty[:50]:

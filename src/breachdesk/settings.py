@@ -216,7 +216,9 @@ if _database_url:
     if _db.get("ENGINE") not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
         raise ImproperlyConfigured("DATABASE_URL must name a postgresql:// or sqlite:// database.")
     if not _db.get("NAME"):
-        raise ImproperlyConfigured("DATABASE_URL must name a database, for example postgresql://user@host:5432/breachdesk.")
+        raise ImproperlyConfigured(
+            "DATABASE_URL must name a database, for example postgresql://user@host:5432/breachdesk."
+        )
     _db["CONN_HEALTH_CHECKS"] = True
     DATABASES = {"default": dict(_db)}
 else:
@@ -232,8 +234,6 @@ else:
             },
         }
     }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("TEST", {"NAME": str(VAR_DIR / "test-breachdesk.sqlite3")})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -53,6 +53,8 @@ class World:
     task: Task
     stakeholder: Stakeholder
     member: Membership
+    person: Any = None  # a registry person of ``incident``
+    registry_job: Any = None  # a finished registry import job of ``incident``
 
     def url_kwargs(self) -> dict[str, Any]:
         """Return a sample value of ``incident`` for every URL argument name the project uses."""
@@ -61,6 +63,8 @@ class World:
             "task_id": self.task.pk,
             "member_id": self.member.pk,
             "stakeholder_id": self.stakeholder.pk,
+            "person_id": self.person.pk,
+            "job_id": self.registry_job.pk,
         }
 
 
@@ -83,7 +87,11 @@ def world(db: Any) -> World:
     stakeholder = services.stakeholder_create(incident=incident, actor=lead, kind="police", name="Metropolitan Police")
     task = Task.objects.filter(incident=incident).first()
     assert task is not None
-    return World(lead, responder, reviewer_client, outsider, incident, other, task, stakeholder, member)
+    world = World(lead, responder, reviewer_client, outsider, incident, other, task, stakeholder, member)
+    from breachdesk.registry.testing import sample_registry
+
+    world.person, world.registry_job = sample_registry(incident=incident, actor=lead)
+    return world
 
 
 def client_for(user: Any) -> Client:
@@ -138,4 +146,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     """Browse as a Japanese user would: the desk follows Accept-Language until someone switches."""
-    return {**browser_context_args, "locale": "ja-JP", "timezone_id": "Asia/Tokyo", "viewport": {"width": 1280, "height": 900}}
+    return {
+        **browser_context_args,
+        "locale": "ja-JP",
+        "timezone_id": "Asia/Tokyo",
+        "viewport": {"width": 1280, "height": 900},
+    }
