@@ -39,11 +39,13 @@ debs:
 
 install: .venv/.installed node_modules/.installed
 
+run: export BREACHDESK_REQUIRE_2FA ?= false
 run: install debs
 	$(BD) migrate --no-input -v0
 	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
 	$(BD) collectstatic --no-input -v0
-	@$(BD) demo --check || $(BD) demo
+	@$(BD) demo --check || $(BD) demo >/dev/null
+	@echo "breachdesk: the demo signs in with a password only (BREACHDESK_REQUIRE_2FA=$(BREACHDESK_REQUIRE_2FA)); production requires TOTP."
 	@echo "breachdesk: serving http://$(HOST):$(PORT)/ with one worker; Ctrl-C stops both."
 	@$(BD) demo --logins-only
 	@trap 'kill 0' INT TERM EXIT; \
