@@ -33,6 +33,7 @@ node_modules/.installed: package.json package-lock.json
 debs:
 	@need=""; fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need="$$need fonts-noto-cjk"; \
 	  command -v msgfmt >/dev/null || need="$$need gettext"; \
+	  ldconfig -p 2>/dev/null | grep -q libpangoft2 || need="$$need libpango-1.0-0 libpangoft2-1.0-0"; \
 	  if [ -n "$$need" ] && [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$need >/dev/null; \
 	  elif [ -n "$$need" ]; then echo "breachdesk: please install:$$need" >&2; fi

@@ -161,6 +161,8 @@ INSTALLED_APPS = [
     "breachdesk.incidents",
     "breachdesk.registry",
     "breachdesk.obligations",
+    "breachdesk.inquiries",
+    "breachdesk.campaigns",
     "breachdesk.scanner",
     "breachdesk.web",
     "breachdesk.api",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CampaignsConfig(AppConfig):
+    name = "breachdesk.campaigns"
+    label = "campaigns"
+    verbose_name = "campaigns"

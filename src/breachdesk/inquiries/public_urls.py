@@ -1,0 +1,3 @@
+app_name = "inquiries_public"
+
+urlpatterns: list = []
