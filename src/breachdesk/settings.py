@@ -163,6 +163,7 @@ INSTALLED_APPS = [
     "breachdesk.obligations",
     "breachdesk.inquiries",
     "breachdesk.campaigns",
+    "breachdesk.costs",
     "breachdesk.scanner",
     "breachdesk.web",
     "breachdesk.api",

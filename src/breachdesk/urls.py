@@ -19,6 +19,7 @@ urlpatterns = [
     path("incidents/<slug:code>/obligations/", include("breachdesk.obligations.urls")),
     path("incidents/<slug:code>/desk/", include("breachdesk.inquiries.urls")),
     path("incidents/<slug:code>/campaigns/", include("breachdesk.campaigns.urls")),
+    path("incidents/<slug:code>/costs/", include("breachdesk.costs.urls")),
     path("p/<slug:code>/contact/", include("breachdesk.inquiries.public_urls")),
     path("incidents/", include("breachdesk.web.urls")),
     path("api/v1/", api.urls),
