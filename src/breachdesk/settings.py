@@ -313,9 +313,9 @@ USE_TZ = True
 # --------------------------------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = (
-    [("vendor/htmx", NODE_MODULES_DIR / "htmx.org" / "dist")] if (NODE_MODULES_DIR / "htmx.org").is_dir() else []
-)
+# Each front-end library installed by npm is exposed under static/vendor/<name>/ (nothing is copied into the repo).
+_VENDOR = {"htmx": NODE_MODULES_DIR / "htmx.org" / "dist", "chartjs": NODE_MODULES_DIR / "chart.js" / "dist"}
+STATICFILES_DIRS = [(f"vendor/{name}", path) for name, path in _VENDOR.items() if path.is_dir()]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
