@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
+# The child process must see only the variables each test sets, not the suite's own environment.
+_STRIPPED = ("DEBUG", "BREACHDESK_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC")
+
 
 def _check(tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "BREACHDESK_", "DATABASE_URL"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DEBUG", "BREACHDESK_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC"))
+    }
     base.update({"BREACHDESK_VAR_DIR": str(tmp_path), **env})
     return subprocess.run(
         [sys.executable, "-m", "breachdesk", "check"], capture_output=True, text=True, env=base, check=False
@@ -73,7 +80,11 @@ def test_check_deploy_passes_with_the_documented_production_variables(tmp_path: 
     secret.write_text(base64.b64encode(os.urandom(60)).decode())
     master = tmp_path / "master"
     master.write_text(base64.b64encode(os.urandom(32)).decode())
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "BREACHDESK_", "DATABASE_URL"))}
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DEBUG", "BREACHDESK_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC"))
+    }
     base.update(
         {
             "BREACHDESK_VAR_DIR": str(tmp_path),

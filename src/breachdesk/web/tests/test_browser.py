@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,12 @@ from breachdesk.testing.factories import PASSWORD
 from breachdesk.testing.fixtures import World
 
 pytestmark = [pytest.mark.browser]
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+
+@pytest.fixture(autouse=True)
+def _allow_sync_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let live_server's ORM calls run while Playwright's event loop exists in this thread (DESIGN.md §1)."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
 
 
 @pytest.mark.django_db(transaction=True)

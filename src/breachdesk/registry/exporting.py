@@ -1,0 +1,87 @@
+"""Write the registry as CSV (UTF-8 with BOM, or CP932) or XLSX; masked by default, always formula-safe."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from typing import IO, Any
+
+from breachdesk.core.crypto import cipher_for
+from breachdesk.incidents.models import Incident
+from breachdesk.registry import items as vocabulary
+from breachdesk.registry.masking import mask
+from breachdesk.registry.models import ENCRYPTED, Person
+
+HEADER = [
+    "member_id",
+    "name",
+    "name_kana",
+    "email",
+    "phone",
+    "postal_code",
+    "address",
+    "birth_date",
+    "affected",
+    "items",
+    "source",
+]
+_RISKY = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def safe_cell(value: Any) -> Any:
+    """Return ``value`` so that no spreadsheet reads it as a formula (OWASP CSV injection): prefix an apostrophe."""
+    if isinstance(value, str) and value.startswith(_RISKY):
+        return "'" + value
+    return value
+
+
+def rows(*, incident: Incident, masked: bool) -> Any:
+    """Yield the header and one row per person, decrypted and (unless ``masked`` is false) masked."""
+    cipher = cipher_for(incident.pk)
+    yield HEADER
+    people = (
+        Person.objects.filter(incident=incident)
+        .order_by("id")
+        .values_list("member_id", *ENCRYPTED.values(), "affected", "items", "source")
+    )
+    labels = list(ENCRYPTED)
+    for row in people.iterator(chunk_size=2000):
+        values = [cipher.decrypt(label, blob) or "" for label, blob in zip(labels, row[1:8], strict=True)]
+        if masked:
+            values = [mask(label, value) for label, value in zip(labels, values, strict=True)]
+        yield [
+            safe_cell(row[0]),
+            *[safe_cell(v) for v in values],
+            "1" if row[8] else "0",
+            ",".join(vocabulary.keys_of(row[9])),
+            row[10],
+        ]
+
+
+def write(*, incident: Incident, fmt: str, encoding: str, masked: bool, out: IO[bytes]) -> int:
+    """Write the export to ``out`` and return the number of people written."""
+    count = -1
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("registry")
+        for row in rows(incident=incident, masked=masked):
+            cells = []
+            for value in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.data_type = "s"  # a string, never a formula, whatever it starts with
+                cells.append(cell)
+            sheet.append(cells)
+            count += 1
+        workbook.save(out)
+        return count
+    codec = "utf-8-sig" if encoding == "utf-8" else "cp932"
+    writer_stream = codecs.getwriter(codec)(out, "replace")
+    writer = csv.writer(writer_stream, lineterminator="\r\n")
+    for row in rows(incident=incident, masked=masked):
+        writer.writerow(row)
+        count += 1
+    writer_stream.flush()
+    return count

@@ -1,0 +1,1 @@
+"""Read, map, validate and bulk-write registry files: the streaming import pipeline."""

@@ -1,0 +1,249 @@
+"""Serve the registry pages: overview, people, person, imports with progress, leak matching and export."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from breachdesk.core.errors import ApplicationError
+from breachdesk.core.roles import Capability
+from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.selectors import IncidentAccess
+from breachdesk.registry import forms, hooks, selectors, services
+from breachdesk.registry.masking import mask
+from breachdesk.registry.models import ENCRYPTED, JobKind, JobStatus
+from breachdesk.registry.tasks import registry_job_run
+from breachdesk.web.views.base import incident_view
+
+
+def _to(name: str, access: IncidentAccess, **kwargs: object) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse(f"registry:{name}", kwargs={"code": access.incident.code, **kwargs}))
+
+
+def _file(response: FileResponse) -> HttpResponse:
+    """Type a file download as the decorator's ``HttpResponse`` (a streaming response serves the same purpose)."""
+    return cast(HttpResponse, response)
+
+
+def _context(access: IncidentAccess, **extra: object) -> dict[str, object]:
+    return {"access": access, "incident": access.incident, **extra}
+
+
+@incident_view()
+def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Show the aggregate counts by item; every member may see them, PII pages need VIEW_PII."""
+    counts = selectors.registry_counts(incident=access.incident)
+    return render(
+        request,
+        "registry/overview.html",
+        _context(access, counts=counts, can_pii=access.can(Capability.VIEW_PII)),
+    )
+
+
+@incident_view(Capability.VIEW_PII)
+def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """List people, searched by member ID, email or phone through the blind index."""
+    form = forms.SearchForm(request.GET or None)
+    people = selectors.person_search(incident=access.incident)
+    if form.is_valid():
+        affected = {"yes": True, "no": False}.get(form.cleaned_data["affected"] or "")
+        try:
+            people = selectors.person_search(
+                incident=access.incident,
+                query=form.cleaned_data["q"],
+                affected=affected,
+                item=form.cleaned_data["item"] or None,
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    rows = [
+        {"person": p, "name": mask("name", p.name or ""), "email": mask("email", p.email or "")}
+        for p in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "registry/person_list.html", _context(access, form=form, page=page, rows=rows, query=query.urlencode())
+    )
+
+
+@incident_view(Capability.VIEW_PII)
+def person_detail(request: AuthedRequest, person_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Show a person's data, leaked items, and the sections other apps register (inquiries, deliveries, …)."""
+    person = selectors.person_get(incident=access.incident, person_id=person_id)
+    fields = [(label, getattr(person, label) or "") for label in ENCRYPTED]
+    sections = []
+    for section in hooks.person_sections():
+        context = section.context(person, access, request)
+        if context is not None:
+            sections.append(
+                render_to_string(section.template, {"person": person, "access": access, **context}, request)
+            )
+    return render(
+        request, "registry/person_detail.html", _context(access, person=person, fields=fields, sections=sections)
+    )
+
+
+@incident_view(Capability.VIEW_PII)
+def job_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """List the import and match history with counts and error files."""
+    jobs = Paginator(selectors.job_list(incident=access.incident), 50).get_page(request.GET.get("page"))
+    return render(request, "registry/job_list.html", _context(access, jobs=jobs))
+
+
+def _upload(request: AuthedRequest, access: IncidentAccess, kind: str) -> HttpResponse:
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            path = services.upload_store(incident=access.incident, upload=upload)
+            job = services.import_job_create(
+                incident=access.incident,
+                actor=request.user,
+                path=path,
+                file_name=Path(upload.name).name,
+                kind=kind,
+                encoding=form.cleaned_data["encoding"],
+                sheet=form.cleaned_data["sheet"] or None,
+                owns_file=True,
+                status=JobStatus.PENDING,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return _to("job_detail", access, job_id=job.pk)
+    return render(request, "registry/upload.html", _context(access, form=form, kind=kind))
+
+
+@incident_view(Capability.VIEW_PII)
+@require_http_methods(["GET", "POST"])
+def job_upload(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Upload a member master or an affected list; the mapping preview follows."""
+    return _upload(request, access, JobKind.IMPORT)
+
+
+@incident_view(Capability.VIEW_PII)
+@require_http_methods(["GET", "POST"])
+def match_upload(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Upload a leaked file to match against the registry."""
+    return _upload(request, access, JobKind.MATCH)
+
+
+@incident_view(Capability.VIEW_PII)
+@require_http_methods(["GET", "POST"])
+def job_detail(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Show a job: the column-mapping preview while pending (POST starts it), else its progress and counts."""
+    job = selectors.job_get(incident=access.incident, job_id=job_id)
+    context = _context(access, job=job)
+    if job.status == JobStatus.PENDING:
+        try:
+            preview = services.import_preview(job=job)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+            return render(request, "registry/job_detail.html", context)
+        form = forms.MappingForm(
+            request.POST or None, headers=preview["headers"], suggested=preview["keys"], initial={"source": job.source}
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.import_job_configure(
+                    job=job,
+                    mapping=form.mapping(),
+                    source=form.cleaned_data["source"] or job.source,
+                    items=form.cleaned_data["items"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                registry_job_run.enqueue(job_id=job.pk, actor_id=request.user.pk)
+                return _to("job_detail", access, job_id=job.pk)
+        samples = preview["samples"]
+        columns = [(field, [row[i] for row in samples]) for i, field in enumerate(form.column_fields())]
+        context.update(preview=preview, form=form, columns=columns)
+    return render(request, "registry/job_detail.html", context)
+
+
+@incident_view(Capability.VIEW_PII)
+def job_progress(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Return the progress fragment that htmx polls every second while the job runs."""
+    job = selectors.job_get(incident=access.incident, job_id=job_id)
+    return render(request, "registry/_job_progress.html", _context(access, job=job))
+
+
+def _side_file(access: IncidentAccess, job_id: int, attribute: str, label: str) -> HttpResponse:
+    job = selectors.job_get(incident=access.incident, job_id=job_id)
+    path = getattr(job, attribute)
+    if not path or not Path(path).exists():
+        return _to("job_detail", access, job_id=job.pk)
+    name = f"{access.incident.code}-job-{job.pk}-{label}.csv"
+    return _file(FileResponse(Path(path).open("rb"), as_attachment=True, filename=name, content_type="text/csv"))
+
+
+@incident_view(Capability.VIEW_PII)
+def job_errors(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Download the job's error file (rejected rows; for a match, the unmatched rows), masked."""
+    return _side_file(access, job_id, "errors_path", "errors")
+
+
+@incident_view(Capability.VIEW_PII)
+def job_matches(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Download a match's report: which row matched which person, on what, and how strongly."""
+    return _side_file(access, job_id, "report_path", "matches")
+
+
+@incident_view(Capability.VIEW_PII)
+@require_POST
+def job_rollback(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Undo a job: remove the people it added and restore those it changed."""
+    job = selectors.job_get(incident=access.incident, job_id=job_id)
+    services.import_job_rollback(job=job, actor=request.user)
+    messages.success(request, _("The job was rolled back."))
+    return _to("job_detail", access, job_id=job.pk)
+
+
+@incident_view(Capability.VIEW_PII)
+@require_POST
+def job_delete(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Delete a job with its error file and report; the people it imported stay."""
+    job = selectors.job_get(incident=access.incident, job_id=job_id)
+    services.import_job_delete(job=job, actor=request.user)
+    messages.success(request, _("The job and its files were deleted."))
+    return _to("job_list", access)
+
+
+@incident_view(Capability.VIEW_PII)
+@require_http_methods(["GET", "POST"])
+def export(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Download the registry as CSV or XLSX: masked for the desk, unmasked for the lead only."""
+    form = forms.ExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        full = form.cleaned_data["full"]
+        if full:
+            access.require(Capability.EXPORT_PII)
+        fmt, encoding = form.cleaned_data["format"], form.cleaned_data["encoding"]
+        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
+        services.person_export(
+            incident=access.incident, actor=request.user, fmt=fmt, encoding=encoding, full=full, out=out
+        )
+        out.seek(0)
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        name = f"{access.incident.code}-registry-{'full' if full else 'masked'}-{stamp}.{fmt}"
+        content_type = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" if fmt == "xlsx" else "text/csv"
+        )
+        return _file(FileResponse(out, as_attachment=True, filename=name, content_type=content_type))
+    return render(
+        request, "registry/export.html", _context(access, form=form, can_full=access.can(Capability.EXPORT_PII))
+    )
