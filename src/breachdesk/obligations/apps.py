@@ -17,6 +17,9 @@ class ObligationsConfig(AppConfig):
 
         register_panel("clocks", template="obligations/panels/clocks.html", context=clocks_panel_context, order=10)
         register_nav("obligations", label=_("Obligations"), url_name="obligations:overview", order=20)
+        from breachdesk.registry.signals import registry_changed
+
+        registry_changed.connect(receivers.registry_changed, dispatch_uid="obligations.registry_changed")
         post_save.connect(
             receivers.incident_saved, sender="incidents.Incident", dispatch_uid="obligations.incident_saved"
         )

@@ -15,6 +15,12 @@ def incident_saved(sender: Any, instance: Any, raw: bool = False, **kwargs: Any)
     transaction.on_commit(lambda: refresh(incident_id))
 
 
+def registry_changed(sender: Any, incident: Any, **kwargs: Any) -> None:
+    """Re-evaluate once the registry change (new people, a leak match, a rollback) is committed."""
+    incident_id = incident.pk
+    transaction.on_commit(lambda: refresh(incident_id))
+
+
 def refresh(incident_id: int) -> None:
     from breachdesk.incidents.models import Incident
     from breachdesk.obligations.services import obligations_evaluate

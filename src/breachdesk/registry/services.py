@@ -23,6 +23,7 @@ from breachdesk.registry.importing import files, pipeline
 from breachdesk.registry.importing.bulk import SNAPSHOT_COLUMNS, RawDB
 from breachdesk.registry.importing.errors import BadFile
 from breachdesk.registry.models import ImportJob, JobKind, JobStatus, Person, PersonUndo, Source
+from breachdesk.registry.signals import registry_changed
 
 logger = logging.getLogger(__name__)
 RUNNABLE = (JobStatus.PENDING, JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.INTERRUPTED)
@@ -141,6 +142,7 @@ def import_job_run(*, job: ImportJob, actor: Any, progress: Callable[[ImportJob]
     else:
         events.import_finished_event(job=job, actor=actor)
     logger.info("registry job %s done: %s rows", job.pk, job.rows)
+    registry_changed.send(sender=ImportJob, incident=job.incident)
     return job
 
 
@@ -201,6 +203,7 @@ def import_job_rollback(*, job: ImportJob, actor: Any) -> ImportJob:
     job.save()
     _drop_upload(job)
     events.job_rolled_back_event(job=job, actor=actor, removed=removed, restored=restored)
+    registry_changed.send(sender=ImportJob, incident=job.incident)
     return job
 
 
@@ -281,6 +284,7 @@ def person_create(
     with transaction.atomic():
         person.save()
         events.person_added_event(person=person, actor=actor)
+    registry_changed.send(sender=Person, incident=incident)
     return person
 
 
