@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "breachdesk.inquiries",
     "breachdesk.campaigns",
     "breachdesk.costs",
+    "breachdesk.notices",
     "breachdesk.scanner",
     "breachdesk.web",
     "breachdesk.api",
