@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from breachdesk.api.auth import TokenAuth, VerifiedSessionAuth
 from breachdesk.api.routers.incidents import router as incidents_router
 from breachdesk.core.errors import ApplicationError
+from breachdesk.inquiries.api import router as inquiries_router
 
 api = NinjaAPI(
     title="breachdesk API",
@@ -30,3 +31,4 @@ def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 api.add_router("/incidents", incidents_router)
+api.add_router("/incidents", inquiries_router)

@@ -1,7 +1,22 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class InquiriesConfig(AppConfig):
     name = "breachdesk.inquiries"
     label = "inquiries"
     verbose_name = "inquiries"
+
+    def ready(self) -> None:
+        from breachdesk.inquiries.deletion import task_saved
+        from breachdesk.inquiries.panels import desk_panel_context, person_section_context
+        from breachdesk.registry.hooks import register_person_section
+        from breachdesk.web.panels import register_nav, register_panel
+
+        register_nav("inquiries", label=_("Desk"), url_name="inquiries:inquiry_list", order=40)
+        register_panel("desk", template="inquiries/panels/desk.html", context=desk_panel_context, order=30)
+        register_person_section(
+            "inquiries", template="inquiries/person_section.html", context=person_section_context, order=20
+        )
+        post_save.connect(task_saved, sender="incidents.Task", dispatch_uid="inquiries.task_saved")

@@ -1,3 +1,7 @@
+from django.urls import path
+
+from breachdesk.inquiries.views import public
+
 app_name = "inquiries_public"
 
-urlpatterns: list = []
+urlpatterns = [path("", public.contact, name="contact")]

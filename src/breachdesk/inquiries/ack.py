@@ -1,0 +1,135 @@
+"""Acknowledge every inquiry that has an email address, once per thread, within a minute, through the worker.
+
+An acknowledgment is a row. The worker claims due rows with a conditional UPDATE (status pending → claimed, checked
+by row count), sends, and records the outcome. A row left ``claimed`` by a crashed worker becomes ``uncertain``: a
+person checks whether it went out, because sending twice is worse than a late hand-made acknowledgment.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from breachdesk.inquiries import events
+from breachdesk.inquiries.mailer import desk_config, desk_send
+from breachdesk.inquiries.models import (
+    Acknowledgment,
+    AckStatus,
+    AnswerBlock,
+    BlockStatus,
+    Inquiry,
+    MessageKind,
+)
+from breachdesk.inquiries.sla import TOKYO
+
+ACK_WITHIN = timedelta(seconds=60)
+STALE_CLAIM = timedelta(minutes=5)
+ACK_KEY = "acknowledgment"
+# The product's own approved wording, used until the incident approves its own ``acknowledgment`` block.
+DEFAULT_ACK = (
+    "お問い合わせいただき、誠にありがとうございます。\n"
+    "本メールは受付の確認として自動でお送りしております。\n\n"
+    "お問い合わせを受け付けました（受付番号：{{ token }}）。\n"
+    "担当者が内容を確認し、{{ due_date }}までにご回答いたします。\n"
+    "窓口の受付時間は{{ desk_hours }}です。\n\n"
+    "このたびはご心配とご迷惑をおかけしておりますことを、深くお詫び申し上げます。\n"
+    "{{ notice_link }}"
+)
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def ack_text(inquiry: Inquiry) -> str:
+    """Return the acknowledgment of ``inquiry`` from the approved template, with its placeholders filled."""
+    config = desk_config(inquiry.incident)
+    block = (
+        AnswerBlock.objects.filter(incident=inquiry.incident, key=ACK_KEY, status=BlockStatus.APPROVED)
+        .order_by("-version")
+        .first()
+    )
+    template = block.body if block else DEFAULT_ACK
+    due = timezone.localtime(inquiry.due_at, TOKYO) if inquiry.due_at else None
+    values = {
+        "token": inquiry.token,
+        "due_date": f"{due.month}月{due.day}日" if due else "数営業日以内",
+        "desk_hours": config.desk_hours,
+        "notice_link": f"お知らせ：{config.notice_url}" if config.notice_url else "",
+    }
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), template).strip() + "\n"
+
+
+def ack_enqueue(*, inquiry: Inquiry) -> Acknowledgment | None:
+    """Queue the acknowledgment of a new thread that has an address; a thread gets at most one."""
+    if not inquiry.has_email or inquiry.auto_generated:
+        return None
+    ack, _created = Acknowledgment.objects.get_or_create(
+        inquiry=inquiry, defaults={"incident_id": inquiry.incident_id, "due_at": inquiry.received_at + ACK_WITHIN}
+    )
+    return ack
+
+
+def _claim(ack_id: int, token: str, now: datetime) -> bool:
+    return (
+        Acknowledgment.objects.filter(pk=ack_id, status=AckStatus.PENDING).update(
+            status=AckStatus.CLAIMED, claimed_at=now, claim_token=token, attempts=1
+        )
+        == 1
+    )
+
+
+def ack_process(*, limit: int = 100, now: datetime | None = None) -> dict[str, int]:
+    """Send the pending acknowledgments (oldest first); return how many were sent and failed."""
+    now = now or timezone.now()
+    ack_recover_stale(now=now)
+    sent = failed = 0
+    pending = list(
+        Acknowledgment.objects.filter(status=AckStatus.PENDING)
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for ack_id in pending:
+        token = secrets.token_hex(8)
+        if not _claim(ack_id, token, now):
+            continue  # another worker took it
+        ack = Acknowledgment.objects.select_related("inquiry__incident").get(pk=ack_id)
+        inquiry = ack.inquiry
+        try:
+            desk_send(inquiry=inquiry, body=ack_text(inquiry), kind=MessageKind.ACK, actor="worker", automatic=True)
+        except Exception as exc:  # one bad row must not stop the queue; the outcome is on the row
+            failed += 1
+            error = getattr(exc, "code", type(exc).__name__)
+            with transaction.atomic():
+                Acknowledgment.objects.filter(pk=ack_id, claim_token=token).update(
+                    status=AckStatus.FAILED, error=str(error)[:300]
+                )
+                events.ack_failed_event(inquiry=inquiry, actor="worker", error=str(error)[:100])
+            continue
+        sent += 1
+        finished = timezone.now()
+        with transaction.atomic():
+            Acknowledgment.objects.filter(pk=ack_id, claim_token=token).update(status=AckStatus.SENT, sent_at=finished)
+            events.ack_sent_event(
+                inquiry=inquiry, actor="worker", seconds=(finished - inquiry.received_at).total_seconds()
+            )
+    return {"sent": sent, "failed": failed}
+
+
+def ack_recover_stale(*, now: datetime | None = None) -> int:
+    """Mark acknowledgments claimed long ago (a crashed worker) as uncertain, for a person to check."""
+    now = now or timezone.now()
+    return Acknowledgment.objects.filter(status=AckStatus.CLAIMED, claimed_at__lt=now - STALE_CLAIM).update(
+        status=AckStatus.UNCERTAIN
+    )
+
+
+def ack_retry(*, ack: Acknowledgment, actor: Any) -> Acknowledgment:
+    """Put a failed or uncertain acknowledgment back in the queue (a person checked it was not sent)."""
+    Acknowledgment.objects.filter(pk=ack.pk, status__in=[AckStatus.FAILED, AckStatus.UNCERTAIN]).update(
+        status=AckStatus.PENDING, error=""
+    )
+    ack.refresh_from_db()
+    return ack

@@ -1,0 +1,43 @@
+"""Prepare an inquiry's text for classification: drop quoted replies and signatures, then normalise."""
+
+from __future__ import annotations
+
+import re
+
+from breachdesk.core import jptext
+
+# A line from which on everything is quoted history, not the sender's new words.
+_HISTORY = re.compile(
+    r"^\s*(-{2,}\s*(original message|元のメッセージ|転送メッセージ|forwarded message)\s*-{2,}"
+    r"|on .{4,80} wrote:|.{2,80}(さんは書きました|wrote)\s*[:：]"
+    r"|\d{4}[/年-]\d{1,2}[/月-]\d{1,2}.{0,40}<[^>]+@[^>]+>\s*[:：]?\s*$"
+    r"|from:\s.+@.+|差出人\s*[:：])",
+    re.IGNORECASE,
+)
+_QUOTE = re.compile(r"^\s*(>|＞|\|)")
+_SIGNATURE = re.compile(r"^(-- ?|--\s*$|_{5,}|[━─=＝*＊~〜]{6,})\s*$")
+
+
+def strip_history(text: str) -> str:
+    """Return the sender's own words: without quoted lines, the quoted history, or a trailing signature."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        if _HISTORY.match(line):
+            break
+        # A signature separator in the last third of the message starts the signature.
+        if _SIGNATURE.match(line.strip()) and index >= len(lines) * 2 // 3 and index > 2:
+            break
+        if _QUOTE.match(line):
+            continue
+        kept.append(line)
+    own = "\n".join(kept).strip()
+    return own or text
+
+
+def prepare(subject: str, body: str) -> list[str]:
+    """Return the normalised sentences of subject and body (NFKC, no invisible characters, lower-case)."""
+    text = f"{subject}\n{strip_history(body)}"
+    text = jptext.nfkc(jptext.strip_invisible(text)).lower()
+    sentences = re.split(r"[。！？!?\n]+|(?<=[.])\s+", text)
+    return [jptext.normalize_whitespace(s) for s in sentences if s.strip()]

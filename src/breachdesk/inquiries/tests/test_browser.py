@@ -1,0 +1,65 @@
+"""Open a hostile inquiry in headless Chromium and prove that none of its script ran."""
+
+from __future__ import annotations
+
+import os
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from typing import Any
+
+import pytest
+
+from breachdesk.inquiries.intake.imap import receive_raw
+from breachdesk.testing.factories import PASSWORD
+from breachdesk.testing.fixtures import World
+
+pytestmark = [pytest.mark.browser]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+
+HOSTILE_HTML = """
+<p>退会したいです</p>
+<script>window.__pwned = 1; alert(1)</script>
+<img src="x" onerror="window.__pwned = 2">
+<svg onload="window.__pwned = 3"></svg>
+<a href="javascript:window.__pwned=4" id="evil-link">click</a>
+<iframe src="javascript:window.parent.__pwned=5"></iframe>
+<style>body { display: none !important }</style>
+<div style="position:fixed;inset:0;background:red">overlay</div>
+<form action="https://evil.example/"><input name="password"></form>
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hostile_html_inquiry_runs_no_script_in_the_staff_browser(
+    world: World, live_server: Any, page: Any, chromium_path: str
+) -> None:
+    outer = MIMEMultipart("alternative")
+    outer["From"] = "attacker@example.jp"
+    outer["Subject"] = "<script>window.__pwned=6</script>\u200b件名"
+    outer["Message-ID"] = "<hostile@example.jp>"
+    outer.attach(MIMEText("<script>window.__pwned=7</script> 退会したいです", "plain", "utf-8"))
+    outer.attach(MIMEText(HOSTILE_HTML, "html", "utf-8"))
+    inquiry = receive_raw(incident=world.incident, raw=outer.as_bytes(), channel="email", actor="t").inquiry
+    assert inquiry is not None
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "responder")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    for view in ("text", "html"):
+        page.goto(f"{live_server.url}/incidents/{world.incident.code}/desk/{inquiry.pk}/?view={view}")
+        page.wait_for_selector("#inquiry-messages")
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+        assert page.locator("#inquiry-messages").is_visible()
+        assert page.locator("script:not([src])").count() == 0
+    assert page.locator(".mail-html a#evil-link").count() == 0 or "javascript" not in (
+        page.locator(".mail-html a").first.get_attribute("href") or ""
+    )
+    assert "退会したいです" in page.content()
+    assert dialogs == []

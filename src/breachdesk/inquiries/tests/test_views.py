@@ -1,0 +1,107 @@
+"""Walk the desk as each persona: outsider, client reviewer, responder, a role without desk access."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from breachdesk.core.roles import Role
+from breachdesk.incidents.services import membership_add
+from breachdesk.testing.factories import UserFactory
+from breachdesk.testing.fixtures import World, client_for
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages(world: World) -> list[str]:
+    base = f"/incidents/{world.incident.code}/desk"
+    d = world.desk
+    return [
+        f"{base}/",
+        f"{base}/{d['inquiry_id']}/",
+        f"{base}/replies/{d['reply_id']}/",
+        f"{base}/blocks/",
+        f"{base}/blocks/{d['block_id']}/",
+        f"{base}/deletions/",
+        f"{base}/settings/",
+    ]
+
+
+def test_it_answers_404_to_an_outsider_on_every_desk_page(world: World) -> None:
+    outsider = client_for(world.outsider)
+    for url in [*_pages(world), f"/incidents/{world.incident.code}/desk/review/"]:
+        assert outsider.get(url).status_code == 404, url
+
+
+def test_the_responder_sees_every_desk_page_and_the_dashboard_panel(world: World) -> None:
+    responder = client_for(world.responder)
+    for url in [*_pages(world), f"/incidents/{world.incident.code}/desk/phone/"]:
+        assert responder.get(url).status_code == 200, url
+    dashboard = responder.get(f"/incidents/{world.incident.code}/").content.decode()
+    assert 'id="panel-desk"' in dashboard
+    assert "<svg" in dashboard
+
+
+def test_the_client_reviewer_sees_the_queue_and_inquiries_but_not_the_sender_address(world: World) -> None:
+    reviewer = client_for(world.reviewer_client)
+    assert reviewer.get(f"/incidents/{world.incident.code}/desk/review/").status_code == 200
+    page = reviewer.get(f"/incidents/{world.incident.code}/desk/{world.desk['inquiry_id']}/").content.decode()
+    assert "hanako.mihon@example.jp" not in page
+    assert "ha***@example.jp" in page
+    attachment = f"/incidents/{world.incident.code}/desk/attachments/{world.desk['attachment_id']}/"
+    assert reviewer.get(attachment).status_code == 403
+
+
+def test_a_role_without_desk_work_is_refused(world: World) -> None:
+    pr: Any = UserFactory(username="pr-person")
+    membership_add(incident=world.incident, actor=world.lead, user=pr, role=Role.PR)
+    assert client_for(pr).get(f"/incidents/{world.incident.code}/desk/").status_code == 403
+
+
+def test_an_attachment_downloads_as_an_opaque_file_never_inline(world: World) -> None:
+    url = f"/incidents/{world.incident.code}/desk/attachments/{world.desk['attachment_id']}/"
+    response = client_for(world.responder).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert b"".join(response.streaming_content) == b"hello"  # type: ignore[attr-defined]
+
+
+def test_the_responder_cannot_review_and_the_reviewer_cannot_send(world: World) -> None:
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.models import Reply
+
+    reply = Reply.objects.get(pk=world.desk["reply_id"])
+    services.reply_submit(reply=reply, actor=world.responder)
+    reply_url = f"/incidents/{world.incident.code}/desk/replies/{reply.pk}"
+    client_for(world.responder).post(f"{reply_url}/review/", {"decision": "approve"})
+    reply.refresh_from_db()
+    assert reply.status == "in_review"
+    assert client_for(world.reviewer_client).get(f"{reply_url}/").status_code == 200
+    client_for(world.reviewer_client).post(f"{reply_url}/send/")
+    reply.refresh_from_db()
+    assert reply.status == "in_review"
+
+
+def test_only_the_lead_changes_the_desk_settings(world: World) -> None:
+    url = f"/incidents/{world.incident.code}/desk/settings/"
+    data = {
+        "desk_address": "desk@oco.example",
+        "desk_hours": "平日 9時〜18時",
+        "first_answer_business_days": 2,
+        "public_form_open": "on",
+        "imap_port": 993,
+        "imap_security": "ssl",
+    }
+    from breachdesk.inquiries.mailer import desk_config
+
+    client_for(world.responder).post(url, data)
+    assert desk_config(world.incident).desk_address != "desk@oco.example"
+    assert client_for(world.lead).post(url, data).status_code == 302
+    assert desk_config(world.incident).desk_address == "desk@oco.example"
+
+
+def test_the_person_page_lists_their_inquiries(world: World) -> None:
+    page = client_for(world.lead).get(f"/incidents/{world.incident.code}/registry/people/{world.person.pk}/")
+    assert 'id="person-inquiries"' in page.content.decode()

@@ -1,0 +1,286 @@
+"""Serve the desk: the inquiry list with bulk work, one inquiry, phone log, mail upload, deletions, settings."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from breachdesk.core.errors import ApplicationError, PermissionDenied
+from breachdesk.core.roles import Capability
+from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.selectors import IncidentAccess, member_list
+from breachdesk.inquiries import forms, selectors, services
+from breachdesk.inquiries.intake.receive import read_attachment
+from breachdesk.inquiries.labels import LABELS
+from breachdesk.inquiries.mailer import desk_config
+from breachdesk.inquiries.models import Inquiry, InquiryStatus, Reply
+from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
+from breachdesk.registry.masking import mask
+from breachdesk.web.views.base import incident_view
+
+
+def _row(inquiry: Inquiry, can_pii: bool) -> dict[str, object]:
+    email = inquiry.sender_email or ""
+    return {
+        "inquiry": inquiry,
+        "subject": inquiry.subject or "—",
+        "sender": (email if can_pii else mask("email", email)) if email else (inquiry.sender_phone and "☎") or "—",
+    }
+
+
+@incident_view()
+def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """List inquiries (50 a page) with filters; staff select rows with the same labels for a batch of drafts."""
+    require_desk(access)
+    params = request.GET
+    qs = selectors.inquiry_list(
+        incident=access.incident,
+        status=params.get("status") or None,
+        label=params.get("label") or None,
+        assignee_id=int(params["assignee"]) if params.get("assignee", "").isdigit() else None,
+        unassigned=params.get("unassigned") == "1",
+        overdue=params.get("overdue") == "1",
+    )
+    page = Paginator(qs, 50).get_page(params.get("page"))
+    can_pii = access.can(Capability.VIEW_PII)
+    query = params.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "inquiries/inquiry_list.html",
+        context(
+            access,
+            page=page,
+            rows=[_row(i, can_pii) for i in page.object_list],
+            labels=list(LABELS.items()),
+            statuses=InquiryStatus.choices,
+            members=member_list(incident=access.incident),
+            query=query.urlencode(),
+            filters=params,
+        ),
+    )
+
+
+@incident_view()
+def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Show one inquiry: its messages (text, or sanitised HTML), labels with evidence, match, replies, deletion."""
+    require_desk(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    can_pii = access.can(Capability.VIEW_PII)
+    email = inquiry.sender_email or ""
+    person = inquiry.person
+    return render(
+        request,
+        "inquiries/inquiry_detail.html",
+        context(
+            access,
+            inquiry=inquiry,
+            sender_email=email if can_pii else mask("email", email),
+            sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
+            messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
+            evidence=[(LABELS.get(k, k), v) for k, v in (inquiry.evidence or {}).items()],
+            labels_form=forms.LabelsForm(initial={"labels": inquiry.labels}),
+            person=person,
+            person_items=person.item_keys if person is not None and can_pii else [],
+            replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
+            deletions=inquiry.deletion_requests.all(),
+            members=member_list(incident=access.incident),
+            ack=getattr(inquiry, "acknowledgment", None) if hasattr(inquiry, "acknowledgment") else None,
+            show_html=request.GET.get("view") == "html",
+        ),
+    )
+
+
+@incident_view()
+@require_POST
+def inquiry_labels(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    require_staff(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    form = forms.LabelsForm(request.POST)
+    if form.is_valid():
+        services.inquiry_labels_correct(inquiry=inquiry, actor=request.user, labels=form.cleaned_data["labels"])
+        messages.success(request, _("The labels were corrected; the correction is kept for tuning."))
+    else:
+        messages.error(request, _("Choose at least one label."))
+    return to("inquiry_detail", access, inquiry_id=inquiry.pk)
+
+
+@incident_view()
+@require_POST
+def inquiry_assign(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    require_staff(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    user_id = request.POST.get("assignee", "")
+    assignee = get_user_model().objects.filter(pk=int(user_id)).first() if user_id.isdigit() else None
+    services.inquiry_assign(inquiry=inquiry, actor=request.user, assignee=assignee)
+    return to("inquiry_detail", access, inquiry_id=inquiry.pk)
+
+
+@incident_view()
+@require_POST
+def inquiry_status(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    require_staff(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    services.inquiry_set_status(inquiry=inquiry, actor=request.user, status=request.POST.get("status", ""))
+    return to("inquiry_detail", access, inquiry_id=inquiry.pk)
+
+
+@incident_view()
+@require_POST
+def inquiry_draft(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Assemble a draft from the approved blocks and open it."""
+    require_staff(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    reply = services.reply_draft(inquiry=inquiry, actor=request.user)
+    return to("reply_detail", access, reply_id=reply.pk)
+
+
+@incident_view()
+@require_POST
+def inquiry_deletion(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    require_staff(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    services.deletion_request_create(inquiry=inquiry, actor=request.user)
+    messages.success(request, _("A deletion request and an engineer task were created."))
+    return to("inquiry_detail", access, inquiry_id=inquiry.pk)
+
+
+@incident_view()
+def attachment_download(request: AuthedRequest, attachment_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Offer a stored attachment as a download only: never inline, never sniffed, never a known type."""
+    require_staff(access)
+    attachment = selectors.attachment_get(incident=access.incident, attachment_id=attachment_id)
+    if not attachment.stored_path:
+        raise PermissionDenied(_("This attachment was too large and was not stored."), code="inquiries.not_stored")
+    import io
+
+    response = FileResponse(
+        io.BytesIO(read_attachment(attachment)),
+        as_attachment=True,
+        filename=f"attachment-{attachment.pk}.bin",
+        content_type="application/octet-stream",
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return cast(HttpResponse, response)
+
+
+@incident_view()
+@require_POST
+def bulk_draft(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Assemble per-person drafts for the selected inquiries (same labels) and send them to review as a batch."""
+    require_staff(access)
+    ids = [int(v) for v in request.POST.getlist("inquiry") if v.isdigit()]
+    inquiries = list(Inquiry.objects.filter(incident=access.incident, pk__in=ids))
+    batch, replies = services.replies_draft_batch(incident=access.incident, actor=request.user, inquiries=inquiries)
+    messages.success(
+        request, _("%(n)d drafts were sent to review as batch %(batch)s.") % {"n": len(replies), "batch": batch}
+    )
+    return to("inquiry_list", access)
+
+
+@incident_view()
+@require_POST
+def assign_round_robin(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    require_staff(access)
+    count = services.inquiry_assign_round_robin(incident=access.incident, actor=request.user)
+    messages.success(request, _("%(n)d inquiries were assigned in turn.") % {"n": count})
+    return to("inquiry_list", access)
+
+
+@incident_view()
+@require_http_methods(["GET", "POST"])
+def phone_new(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Log a phone call as an inquiry."""
+    require_staff(access)
+    form = forms.PhoneLogForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = services.phone_log(incident=access.incident, actor=request.user, **form.cleaned_data)
+        assert result.inquiry is not None
+        return to("inquiry_detail", access, inquiry_id=result.inquiry.pk)
+    return render(request, "inquiries/phone_form.html", context(access, form=form))
+
+
+@incident_view()
+@require_http_methods(["GET", "POST"])
+def mail_upload(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Take in mail saved as .eml or .mbox (mail that reached someone else's mailbox)."""
+    require_staff(access)
+    form = forms.UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        counts = services.upload_read(
+            incident=access.incident, data=upload.read(), filename=upload.name or "", actor=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "%(messages)d messages read: %(created)d new inquiries, "
+                "%(threaded)d added to threads, %(dropped)d dropped."
+            )
+            % counts,
+        )
+        return to("inquiry_list", access)
+    return render(request, "inquiries/upload_form.html", context(access, form=form))
+
+
+@incident_view()
+def deletion_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    require_desk(access)
+    return render(
+        request,
+        "inquiries/deletion_list.html",
+        context(access, deletions=selectors.deletion_list(incident=access.incident), form=forms.DecisionForm()),
+    )
+
+
+@incident_view()
+@require_POST
+def deletion_complete(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Let an engineer (or the lead) mark the deletion done; the confirmation is drafted."""
+    access.require(Capability.EDIT_TASKS)
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    reply = services.deletion_complete(deletion=deletion, actor=request.user)
+    if reply is not None:
+        messages.success(request, _("Done. The confirmation reply was drafted."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_decide(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    form = forms.DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give a reason for the decision."))
+        return to("deletion_list", access)
+    services.deletion_decide_contact(deletion=deletion, actor=request.user, is_lead=access.is_lead, **form.cleaned_data)
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_http_methods(["GET", "POST"])
+def desk_settings(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Let the lead set the desk address, hours, SLA target, public form and mailbox."""
+    require_desk(access)
+    config = desk_config(access.incident)
+    initial = {f: getattr(config, f) for f in forms.DeskConfigForm.base_fields if f != "imap_password"}
+    form = forms.DeskConfigForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        access.require(Capability.EDIT_INCIDENT)
+        if form.is_valid():
+            try:
+                services.desk_config_update(incident=access.incident, actor=request.user, **form.cleaned_data)
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("The desk settings were saved."))
+                return to("desk_settings", access)
+    return render(request, "inquiries/desk_settings.html", context(access, form=form, config=config))

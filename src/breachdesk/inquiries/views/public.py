@@ -1,0 +1,40 @@
+"""Serve the public contact form of an incident: no login, CSRF, a honeypot and a per-IP limit."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from breachdesk.incidents.models import Incident
+from breachdesk.inquiries import forms, services
+from breachdesk.inquiries.errors import RateLimited
+from breachdesk.inquiries.mailer import desk_config
+
+
+def _incident(code: str) -> Incident:
+    incident = Incident.objects.filter(code=code).first()
+    if incident is None or not desk_config(incident).public_form_open:
+        raise Http404("No such form.")
+    return incident
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest, code: str) -> HttpResponse:
+    """Show the form, or take a submission and show its reference number."""
+    incident = _incident(code)
+    form = forms.PublicInquiryForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            services.rate_limit_hit(scope=f"form:{incident.pk}", client_ip=request.META.get("REMOTE_ADDR", ""))
+        except RateLimited:
+            return render(request, "inquiries/public/limited.html", {"incident": incident}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            if data.pop("website"):
+                # A bot filled the hidden field: answer as if accepted, keep nothing.
+                return render(request, "inquiries/public/thanks.html", {"incident": incident, "token": None})
+            result = services.form_submit(incident=incident, **data)
+            token = result.inquiry.token if result.inquiry else None
+            return render(request, "inquiries/public/thanks.html", {"incident": incident, "token": token})
+    return render(request, "inquiries/public/form.html", {"incident": incident, "form": form})
