@@ -19,4 +19,7 @@ class InquiriesConfig(AppConfig):
         register_person_section(
             "inquiries", template="inquiries/person_section.html", context=person_section_context, order=20
         )
+        from breachdesk.inquiries import metrics
+
+        metrics.register()
         post_save.connect(task_saved, sender="incidents.Task", dispatch_uid="inquiries.task_saved")
