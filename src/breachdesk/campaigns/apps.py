@@ -1,7 +1,19 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CampaignsConfig(AppConfig):
     name = "breachdesk.campaigns"
     label = "campaigns"
     verbose_name = "campaigns"
+
+    def ready(self) -> None:
+        from breachdesk.campaigns.panels import campaigns_panel_context, person_section_context
+        from breachdesk.registry.hooks import register_person_section
+        from breachdesk.web.panels import register_nav, register_panel
+
+        register_nav("campaigns", label=_("Person notices"), url_name="campaigns:campaign_list", order=55)
+        register_panel("campaigns", template="campaigns/panel.html", context=campaigns_panel_context, order=50)
+        register_person_section(
+            "campaigns", template="campaigns/person_section.html", context=person_section_context, order=30
+        )

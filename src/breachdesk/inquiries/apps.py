@@ -22,4 +22,28 @@ class InquiriesConfig(AppConfig):
         from breachdesk.inquiries import metrics
 
         metrics.register()
+        _register_deletion_exclusions()
         post_save.connect(task_saved, sender="incidents.Task", dispatch_uid="inquiries.task_saved")
+
+
+def _register_deletion_exclusions() -> None:
+    """Keep people whose deletion was completed out of every campaign (DESIGN: the lead decides exceptions).
+
+    Two exclusions: all completed deletions, which a campaign skips only when the lead records a legal reason; and
+    the completed deletions the lead did not clear for legally required notices, which always apply.
+    """
+    from breachdesk.campaigns.audience import register_exclusion
+    from breachdesk.inquiries.selectors import person_ids_with_completed_deletion
+
+    register_exclusion(
+        "deletion_completed",
+        lambda incident: person_ids_with_completed_deletion(incident=incident),
+        label=_("Deletion completed"),
+        legal_override=True,
+    )
+    register_exclusion(
+        "deletion_completed_not_cleared",
+        lambda incident: person_ids_with_completed_deletion(incident=incident, legally_required=True),
+        label=_("Deletion completed, not cleared for legally required notices"),
+        legal_override=False,
+    )

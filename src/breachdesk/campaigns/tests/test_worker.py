@@ -1,0 +1,328 @@
+"""The queue end to end against a real SMTP sink: exactly one notice per person, counts that add up, crash recovery,
+retries, permanent refusals with postal fallback, and the guard stopping a planted address."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from breachdesk.campaigns import services, worker
+from breachdesk.campaigns.models import (
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Delivery,
+    DeliveryChannel,
+    DeliveryEvent,
+    DeliveryStatus,
+)
+from breachdesk.campaigns.selectors import campaign_counts
+from breachdesk.campaigns.tests.conftest import (
+    FakeClock,
+    Team,
+    affected_only_new,
+    make_campaign,
+    make_template,
+)
+from breachdesk.campaigns.transports.base import Transport
+from breachdesk.campaigns.transports.email import EmailTransport
+from breachdesk.core.models import TimelineEvent
+from breachdesk.testing.smtp import SmtpSink
+
+S = DeliveryStatus
+
+
+def started(team: Team, *, channel: str = Channel.EMAIL, body: str | None = None, **options: Any) -> Campaign:
+    template = make_template(team, body=body) if body else make_template(team)
+    campaign = make_campaign(team, template, channel=channel, **options)
+    return services.campaign_start(campaign=campaign, actor=team.lead)
+
+
+def statuses(campaign: Campaign) -> dict[str, int]:
+    counts = campaign_counts(campaign=campaign)
+    return {k: v for k, v in counts.primary.items() if v}
+
+
+@pytest.mark.django_db
+def test_a_campaign_sends_one_notice_to_each_person_and_finishes(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    people = [add_person() for _ in range(5)]
+    campaign = started(team)
+    report = worker.campaign_work(campaign_id=campaign.pk, clock=clock, batch_size=2)
+    assert report.outcomes == {"sent": 5}
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+    assert sorted(rcpt[0] for _sender, rcpt in smtp_sink.envelopes) == sorted(p.email for p in people)
+    counts = campaign_counts(campaign=campaign)
+    assert counts.adds_up
+    assert counts.primary == {"sent": 5}
+    message = smtp_sink.messages[0]
+    assert message["Message-ID"].startswith(f"<c{campaign.pk}.d")
+    assert message["List-Unsubscribe"] is None
+    body = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    person = next(p for p in people if p.email == message["To"])
+    assert f"{person.name} 様" in body
+    assert "氏名、メールアドレス、住所" in body
+    # Every delivery went pending → claimed → sending → sent, and the timeline holds summaries, not one event each.
+    for delivery in Delivery.objects.filter(campaign=campaign):
+        path = list(delivery.events.order_by("id").values_list("to_status", flat=True))
+        assert path == [S.CLAIMED, S.SENDING, S.SENT]
+    kinds = list(TimelineEvent.objects.filter(incident=campaign.incident).values_list("kind", flat=True))
+    assert kinds.count("campaign.deliveries_processed") == 1
+    assert "campaign.finished" in kinds
+
+
+@pytest.mark.django_db
+def test_a_campaign_cannot_start_without_a_second_persons_approval(team: Team, add_person: Any) -> None:
+    add_person()
+    template = make_template(team, approve=False)
+    campaign = make_campaign(team, template, approve=False)
+    with pytest.raises(services.NotApproved):
+        services.campaign_approve(campaign=campaign, actor=team.reviewer)
+    with pytest.raises(services.RoleRefused):
+        services.template_approve(template=template, actor=team.pr, version_number=1)
+    own = services.template_create(
+        incident=template.incident, actor=team.lead, name="own", subject="件名", body_text="{{ person.name }} 様"
+    )
+    with pytest.raises(services.SelfApproval):
+        services.template_approve(template=own, actor=team.lead, version_number=1)
+    services.template_approve(template=template, actor=team.reviewer, version_number=1)
+    with pytest.raises(services.RoleRefused):
+        services.campaign_approve(campaign=campaign, actor=team.pr)
+    with pytest.raises(services.NotApproved):
+        services.campaign_start(campaign=campaign, actor=team.lead)
+    campaign = services.campaign_approve(campaign=campaign, actor=team.lead)
+    with pytest.raises(services.RoleRefused):
+        services.campaign_start(campaign=campaign, actor=team.pr)
+    # Editing the template voids its approval and sends the approved campaign back to draft.
+    services.template_edit(template=template, actor=team.pr, subject="件名", body_text="{{ person.name }} 様")
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.DRAFT
+    assert campaign.template_version is None
+    with pytest.raises(services.NotApproved):
+        services.campaign_start(campaign=campaign, actor=team.lead)
+
+
+@pytest.mark.django_db
+def test_a_worker_crash_leaves_uncertain_rows_that_are_never_resent(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    for _ in range(6):
+        add_person()
+    campaign = started(team)
+
+    class Died(BaseException):
+        """Stand for the process being killed in the middle of a send."""
+
+    class DyingTransport(EmailTransport):
+        sent = 0
+
+        def notify(self, delivery: Delivery) -> Any:
+            if self.sent == 2:
+                raise Died
+            self.sent += 1
+            return super().notify(delivery)
+
+    with pytest.raises(Died):
+        worker.campaign_work(
+            campaign_id=campaign.pk, clock=clock, batch_size=4, transport_factory=lambda c: DyingTransport(campaign=c)
+        )
+    # A killed worker leaves its in-flight row in ``sending`` and the rest of its batch ``claimed``.
+    assert statuses(campaign) == {"sent": 2, "sending": 1, "claimed": 1, "pending": 2}
+    clock.at += timedelta(hours=1)
+    assert worker.deliveries_recover(now=clock.now()) == {campaign.pk: (1, 1)}
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock)
+    assert statuses(campaign) == {"sent": 5, "uncertain": 1}
+    assert len(smtp_sink.messages) == 5
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.RUNNING  # not finished: a person must settle the uncertain one
+    uncertain = Delivery.objects.get(campaign=campaign, status=S.UNCERTAIN)
+    services.delivery_review(delivery=uncertain, actor=team.lead, action="mark_sent", reason="The relay log shows 250.")
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+    assert uncertain.events.filter(to_status=S.SENT, actor=team.lead).exists()
+
+
+@pytest.mark.django_db
+def test_a_permanent_refusal_fails_for_good_and_falls_back_to_a_letter(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    refused = add_person(email="gone@example.jp")
+    add_person()
+    no_email = add_person(email=None)
+    smtp_sink.refuse.add("gone@example.jp")
+    campaign = started(team, channel=Channel.EMAIL_POSTAL_FALLBACK)
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock)
+    email = Delivery.objects.get(campaign=campaign, person=refused, channel=DeliveryChannel.EMAIL)
+    assert email.status == S.FAILED_PERMANENT
+    assert email.last_error == "smtp.550"
+    assert Delivery.objects.get(campaign=campaign, person=refused, channel=DeliveryChannel.POSTAL).fallback_of == email
+    assert Delivery.objects.get(campaign=campaign, person=no_email).channel == DeliveryChannel.POSTAL
+    counts = campaign_counts(campaign=campaign)
+    assert counts.adds_up
+    assert counts.primary == {"sent": 1, "failed_permanent": 1, "pending": 1}
+    assert counts.fallback == {"pending": 1}
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.RUNNING  # letters still owed
+
+
+@pytest.mark.django_db
+def test_a_temporary_failure_retries_with_backoff_up_to_the_limit(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    add_person()
+    campaign = started(team, max_attempts=2)
+
+    class Busy(Transport):
+        def notify(self, delivery: Delivery) -> Any:
+            from breachdesk.campaigns.transports.base import Outcome
+
+            return Outcome.temporary("smtp.451")
+
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Busy())
+    delivery = Delivery.objects.get(campaign=campaign)
+    assert delivery.status == S.FAILED_TEMPORARY
+    assert delivery.next_attempt_at == clock.now() + timedelta(minutes=1)
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Busy())
+    assert Delivery.objects.get(pk=delivery.pk).status == S.FAILED_TEMPORARY  # backoff not over: not claimed
+    clock.at += timedelta(minutes=2)
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Busy())
+    delivery.refresh_from_db()
+    assert delivery.status == S.FAILED_PERMANENT
+    assert delivery.last_error.startswith("campaigns.retries_exhausted")
+    assert delivery.attempts == 2
+
+
+@pytest.mark.django_db
+def test_the_guard_blocks_a_template_that_plants_another_persons_address_and_pauses(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    add_person()
+    add_person()
+    other = add_person(email="victim@example.jp", affected=False, items=[])
+    assert not other.affected
+    campaign = started(team, body="{{ person.name }} 様\n参考：victim@example.jp\n")
+    report = worker.campaign_work(campaign_id=campaign.pk, clock=clock)
+    assert report.blocked == 1
+    assert smtp_sink.messages == []
+    blocked = Delivery.objects.get(campaign=campaign, status=S.FAILED_PERMANENT)
+    assert "guard.other_person_data" in blocked.last_error
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PAUSED
+    assert statuses(campaign) == {"failed_permanent": 1, "pending": 1}
+
+
+@pytest.mark.django_db
+def test_the_throttle_spaces_batches_across_seconds(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    for _ in range(7):
+        add_person()
+    campaign = started(team, throttle_per_second=3)
+    start = clock.now()
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, batch_size=10)
+    assert len(smtp_sink.messages) == 7
+    # A bucket of one second's worth: 3 go at once, the other 4 need at least 4/3 s more at 3 per second.
+    assert (clock.now() - start).total_seconds() >= 4 / 3 - 1e-3
+    sent_at = [at for at in Delivery.objects.filter(campaign=campaign).values_list("sent_at", flat=True) if at]
+    assert sum(1 for at in sent_at if at == start) == 3
+
+
+@pytest.mark.django_db
+def test_pause_stops_the_worker_and_cancel_closes_every_delivery(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    for _ in range(4):
+        add_person()
+    campaign = started(team)
+    services.campaign_pause(campaign=campaign, actor=team.pr, reason="wording")
+    report = worker.campaign_work(campaign_id=campaign.pk, clock=clock)
+    assert report.stopped == CampaignStatus.PAUSED
+    assert smtp_sink.messages == []
+    services.campaign_resume(campaign=campaign, actor=team.lead)
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, max_deliveries=1)
+    services.campaign_cancel(campaign=campaign, actor=team.lead, reason="superseded")
+    assert statuses(campaign) == {"sent": 1, "cancelled": 3}
+    assert DeliveryEvent.objects.filter(to_status=S.CANCELLED, reason="superseded").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_bounce_by_message_id_marks_the_delivery_and_queues_a_letter(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    person = add_person()
+    campaign = started(team, channel=Channel.EMAIL_POSTAL_FALLBACK)
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock)
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+    message_id = smtp_sink.messages[0]["Message-ID"]
+    delivery = services.delivery_bounce(incident=campaign.incident, message_id=message_id, actor="cli", reason="5.1.1")
+    assert delivery.status == S.BOUNCED
+    assert Delivery.objects.filter(campaign=campaign, person=person, channel=DeliveryChannel.POSTAL).exists()
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.RUNNING  # reopened: a letter is owed
+
+
+@pytest.mark.django_db
+def test_test_sends_go_only_to_member_addresses(team: Team, smtp_sink: SmtpSink) -> None:
+    template = make_template(team, approve=False)
+    with pytest.raises(services.NotInternal):
+        services.template_test_send(template=template, actor=team.pr, to=["someone@example.com"])
+    assert services.template_test_send(template=template, actor=team.pr, to=[team.pr.email]) == 1
+    assert str(smtp_sink.messages[0]["Subject"]).strip().startswith("【テスト送信】")
+    assert "見本 太郎 様" in smtp_sink.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_workers_never_send_a_delivery_twice_on_postgresql(
+    team: Team, add_person: Any, smtp_sink: SmtpSink
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED claims need PostgreSQL; SQLite serialises writers, so there is no race to test")
+    import threading
+
+    from django.db import connections
+
+    affected_only_new(team.world)
+    for _ in range(40):
+        add_person()
+    campaign = started(team, throttle_per_second=100000)
+    errors: list[BaseException] = []
+
+    def run(name: str) -> None:
+        try:
+            worker.campaign_work(campaign_id=campaign.pk, worker=name, batch_size=3)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(f"w{i}",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(smtp_sink.messages) == 40
+    assert len({m["To"] for m in smtp_sink.messages}) == 40
+    assert DeliveryEvent.objects.filter(delivery__campaign=campaign, to_status=S.SENT).count() == 40
+    workers = set(
+        DeliveryEvent.objects.filter(delivery__campaign=campaign, to_status=S.SENT).values_list(
+            "actor_label", flat=True
+        )
+    )
+    assert workers == {"w0", "w1"}
+    assert campaign_counts(campaign=campaign).primary == {"sent": 40}

@@ -1,0 +1,151 @@
+"""Send notices by email through Django's SMTP backend, behind both guards.
+
+Each delivery gets its own Message-ID (assigned by the worker before the send, so a bounce can be matched even if the
+worker dies right after). No List-Unsubscribe header: a legal notice under APPI Article 26(2) is not marketing, and
+offering to "unsubscribe" from it would be misleading (see docs/campaigns.md).
+"""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+
+from breachdesk.campaigns.guards import campaign_guard_check, letter_filename
+from breachdesk.campaigns.models import Campaign, Delivery
+from breachdesk.campaigns.rendering import item_labels, person_values, render_notice
+from breachdesk.campaigns.transports.base import Outcome, Transport
+from breachdesk.core.errors import ApplicationError
+from breachdesk.outbound.guard import Attachment, MisSendBlocked, OutboundMessage, outbound_guard_enforce
+
+
+def smtp_outcome(exc: Exception) -> Outcome:
+    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        code = codes[0] if codes else 550
+        kind = Outcome.permanent if code >= 500 else Outcome.temporary
+        return kind(f"smtp.{code}", "recipient refused")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        kind = Outcome.permanent if exc.smtp_code >= 500 else Outcome.temporary
+        return kind(f"smtp.{exc.smtp_code}", exc.__class__.__name__)
+    return Outcome.uncertain("smtp.session_broken", exc.__class__.__name__)
+
+
+class EmailTransport(Transport):
+    """Render, guard and send one person's notice per delivery, reusing one SMTP connection for a batch."""
+
+    channel = "email"
+
+    def __init__(self, *, campaign: Campaign, connection: Any = None) -> None:
+        self.campaign = campaign
+        self.connection = connection
+        self.from_email = campaign.from_email or settings.DEFAULT_FROM_EMAIL
+        self.allowed = frozenset(a for a in (campaign.desk_email, self.from_email) if a)
+
+    def open(self) -> None:
+        if self.connection is None:
+            self.connection = get_connection(fail_silently=False)
+
+    def close(self) -> None:
+        # Django's backend object stays reusable after close(): the next send opens a fresh session.
+        if self.connection is not None:
+            self.connection.close()
+
+    def _ensure_open(self) -> Outcome | None:
+        self.open()
+        try:
+            self.connection.open()
+        except (OSError, smtplib.SMTPException) as exc:
+            # Nothing was handed over when the relay cannot even be reached: safe to retry.
+            return Outcome.temporary("smtp.connect", exc.__class__.__name__)
+        return None
+
+    def build(self, delivery: Delivery) -> tuple[EmailMultiAlternatives, OutboundMessage, list[str]] | Outcome:
+        """Return the message for ``delivery`` with what the guards need, or the outcome that stops it."""
+        campaign = self.campaign
+        version = campaign.template_version
+        person = delivery.person
+        values = person_values(person)
+        recipient = values["email"]
+        if not recipient:
+            return Outcome.permanent("campaigns.no_email_address")
+        if version is None:
+            return Outcome.permanent("campaigns.guard.not_approved")
+        try:
+            rendered = render_notice(
+                version=version,
+                incident=campaign.incident,
+                campaign=campaign,
+                person=values,
+                items=item_labels(person.items),
+            )
+        except ApplicationError as exc:
+            return Outcome.permanent(exc.code, "render")
+        message = EmailMultiAlternatives(
+            subject=rendered.subject,
+            body=rendered.text,
+            from_email=self.from_email,
+            to=[recipient],
+            headers={"Message-ID": delivery.message_id},
+            connection=self.connection,
+        )
+        if rendered.html:
+            message.attach_alternative(rendered.html, "text/html")
+        attachments: list[Attachment] = []
+        names: list[str] = []
+        if campaign.attach_letter:
+            from breachdesk.campaigns.transports.postal import letter_pdf
+
+            pdf = letter_pdf(delivery=delivery, person=values, body=rendered.letter)
+            name = letter_filename(delivery)
+            message.attach(name, pdf, "application/pdf")
+            attachments.append(Attachment(filename=name, content_type="application/pdf", size=len(pdf)))
+            names.append(name)
+        outbound = OutboundMessage(
+            incident=campaign.incident,
+            to=[recipient],
+            subject=rendered.subject,
+            body=rendered.text,
+            html=rendered.html,
+            attachments=attachments,
+            person_id=person.pk,
+            allowed_addresses=self.allowed,
+        )
+        problems = campaign_guard_check(
+            campaign=campaign,
+            delivery=delivery,
+            recipient=recipient,
+            own_address=values["email"],
+            attachment_names=names,
+        )
+        if problems:
+            return Outcome.guard_blocked(problems)
+        return message, outbound, names
+
+    def notify(self, delivery: Delivery) -> Outcome:
+        built = self.build(delivery)
+        if isinstance(built, Outcome):
+            return built
+        message, outbound, _names = built
+        try:
+            # The shared guard runs immediately before the hand-over, on exactly what is handed over.
+            outbound_guard_enforce(message=outbound)
+        except MisSendBlocked as exc:
+            return Outcome.guard_blocked(list(exc.extra.get("violations", [])))
+        failed = self._ensure_open()
+        if failed is not None:
+            return failed
+        message.connection = self.connection
+        try:
+            sent = self.connection.send_messages([message])
+        except (smtplib.SMTPException, OSError) as exc:
+            outcome = smtp_outcome(exc)
+            if outcome.kind.value == "uncertain":
+                self.close()
+            return outcome
+        if not sent:
+            return Outcome.temporary("smtp.not_sent")
+        return Outcome.sent()

@@ -1,0 +1,493 @@
+"""Work the delivery queue: claim a batch, send each delivery through its transport, record every transition.
+
+The states of a delivery::
+
+    pending ─claim─▶ claimed ─▶ sending ─▶ sent | failed_temporary | failed_permanent | uncertain
+       ▲                │                          │ (backoff over)
+       └──── release ───┘◀─────────── claim ───────┘
+
+- A claim is ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL and a conditional ``UPDATE`` on SQLite (whose writers
+  are serialised by ``BEGIN IMMEDIATE``), so two workers never hold the same row.
+- ``sending`` is committed *before* the transport is called. A worker that dies therefore leaves at most its
+  in-flight rows in ``sending``; ``deliveries_recover`` turns them into ``uncertain`` for a person to review and never
+  sends them again. Rows still ``claimed`` were never attempted, so recovery returns them to ``pending``.
+- The throttle is a token bucket kept on the campaign row, so it holds across any number of workers.
+- Per-delivery transitions go to ``DeliveryEvent``; the timeline gets one summary per ``SUMMARY_EVERY`` deliveries.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+
+from breachdesk.campaigns import events, lock_objects
+from breachdesk.campaigns.models import (
+    OPEN_STATUSES,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Delivery,
+    DeliveryChannel,
+    DeliveryEvent,
+    DeliveryStatus,
+)
+from breachdesk.campaigns.transports.base import Outcome, OutcomeKind, Transport
+
+S = DeliveryStatus
+SUMMARY_EVERY = 500
+STATUS_CHECK_EVERY = 20
+STALE_AFTER = timedelta(minutes=15)
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_MAX = timedelta(hours=1)
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class SystemClock:
+    """Tell the real time and really sleep; tests pass a clock of their own instead."""
+
+    def now(self) -> datetime:
+        return timezone.now()
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+SYSTEM_CLOCK = SystemClock()
+
+
+def worker_name() -> str:
+    """Return a name unique to this worker run; a claim is recognised by it."""
+    return f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def message_id_for(delivery: Delivery) -> str:
+    """Return a fresh Message-ID for one attempt of ``delivery``."""
+    sender = settings.DEFAULT_FROM_EMAIL
+    domain = sender.rpartition("@")[2].strip(">") or "breachdesk.invalid"
+    return f"<c{delivery.campaign_id}.d{delivery.pk}.{secrets.token_hex(6)}@{domain}>"
+
+
+def backoff(attempts: int) -> timedelta:
+    """Return the wait before attempt ``attempts + 1``: 1, 2, 4, … minutes, at most an hour."""
+    return min(BACKOFF_BASE * (2 ** max(0, attempts - 1)), BACKOFF_MAX)
+
+
+def _event(
+    delivery_id: int,
+    old: str,
+    new: str,
+    at: datetime,
+    actor_label: str,
+    *,
+    code: str = "",
+    reason: str = "",
+    message_id: str = "",
+    actor_id: int | None = None,
+) -> DeliveryEvent:
+    return DeliveryEvent(
+        delivery_id=delivery_id,
+        at=at,
+        from_status=old,
+        to_status=new,
+        actor_id=actor_id,
+        actor_label=actor_label,
+        code=code[:200],
+        reason=reason,
+        message_id=message_id,
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Claiming and releasing
+# ---------------------------------------------------------------------------------------------------------------------
+def deliveries_claim(*, campaign_id: int, channel: str, worker: str, limit: int, now: datetime) -> list[int]:
+    """Claim up to ``limit`` claimable deliveries for ``worker`` and return their ids (the rows this worker holds)."""
+    if limit <= 0:
+        return []
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            rows = list(
+                lock_objects.deliveries_claimable(campaign_id=campaign_id, channel=channel, now=now).values_list(
+                    "id", "status"
+                )[:limit]
+            )
+            if rows:
+                Delivery.objects.filter(pk__in=[r[0] for r in rows]).update(
+                    status=S.CLAIMED, claimed_by=worker, claimed_at=now, updated_at=now
+                )
+        else:
+            candidates = list(
+                Delivery.objects.filter(lock_objects.claimable_q(now=now), campaign_id=campaign_id, channel=channel)
+                .order_by("id")
+                .values_list("id", "status")[:limit]
+            )
+            ids = [c[0] for c in candidates]
+            # The condition is repeated in the UPDATE: only rows that are still claimable change hands.
+            Delivery.objects.filter(lock_objects.claimable_q(now=now), pk__in=ids).update(
+                status=S.CLAIMED, claimed_by=worker, claimed_at=now, updated_at=now
+            )
+            held = set(
+                Delivery.objects.filter(pk__in=ids, status=S.CLAIMED, claimed_by=worker).values_list("id", flat=True)
+            )
+            rows = [c for c in candidates if c[0] in held]
+        DeliveryEvent.objects.bulk_create([_event(pk, old, S.CLAIMED, now, worker) for pk, old in rows])
+    return [r[0] for r in rows]
+
+
+def deliveries_release(*, worker: str, ids: list[int], now: datetime, campaign_status: str) -> int:
+    """Give back rows ``worker`` claimed but did not attempt: pending again, or cancelled with their campaign."""
+    if not ids:
+        return 0
+    new = S.CANCELLED if campaign_status == CampaignStatus.CANCELLED else S.PENDING
+    with transaction.atomic():
+        held = list(
+            Delivery.objects.filter(pk__in=ids, status=S.CLAIMED, claimed_by=worker).values_list("id", flat=True)
+        )
+        Delivery.objects.filter(pk__in=held, status=S.CLAIMED, claimed_by=worker).update(
+            status=new, claimed_by="", updated_at=now
+        )
+        DeliveryEvent.objects.bulk_create(
+            [_event(pk, S.CLAIMED, new, now, worker, code="campaigns.released") for pk in held]
+        )
+    return len(held)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# One delivery
+# ---------------------------------------------------------------------------------------------------------------------
+def delivery_mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> bool:
+    """Commit ``claimed → sending`` with a fresh Message-ID before anything is handed over; False if not held."""
+    message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
+    with transaction.atomic():
+        changed = Delivery.objects.filter(pk=delivery.pk, status=S.CLAIMED, claimed_by=worker).update(
+            status=S.SENDING, message_id=message_id, attempts=F("attempts") + 1, updated_at=now
+        )
+        if changed:
+            DeliveryEvent.objects.create(
+                delivery_id=delivery.pk,
+                at=now,
+                from_status=S.CLAIMED,
+                to_status=S.SENDING,
+                actor_label=worker,
+                message_id=message_id,
+            )
+    if changed:
+        delivery.status = S.SENDING
+        delivery.message_id = message_id
+        delivery.attempts += 1
+    return bool(changed)
+
+
+def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> tuple[str, str]:
+    if outcome.kind == OutcomeKind.SENT:
+        return S.SENT, ""
+    if outcome.kind == OutcomeKind.UNCERTAIN:
+        return S.UNCERTAIN, outcome.code
+    if outcome.kind == OutcomeKind.TEMPORARY:
+        if delivery.attempts >= max_attempts:
+            return S.FAILED_PERMANENT, f"campaigns.retries_exhausted:{outcome.code}"
+        return S.FAILED_TEMPORARY, outcome.code
+    return S.FAILED_PERMANENT, outcome.code
+
+
+def delivery_record_outcome(
+    *, delivery: Delivery, campaign: Campaign, outcome: Outcome, worker: str, now: datetime
+) -> str:
+    """Record the transport's outcome (``sending → final``), and create a postal fallback when the campaign has one."""
+    status, code = _outcome_status(delivery, outcome, campaign.max_attempts)
+    fields: dict[str, Any] = {"status": status, "last_error": code[:200], "updated_at": now}
+    if status == S.SENT:
+        fields["sent_at"] = now
+    if status == S.FAILED_TEMPORARY:
+        fields["next_attempt_at"] = now + backoff(delivery.attempts)
+    with transaction.atomic():
+        changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
+        if not changed:
+            return delivery.status
+        DeliveryEvent.objects.create(
+            delivery_id=delivery.pk,
+            at=now,
+            from_status=S.SENDING,
+            to_status=status,
+            actor_label=worker,
+            code=code[:200],
+            reason=outcome.detail,
+            message_id=delivery.message_id,
+        )
+        if status == S.FAILED_PERMANENT and delivery.channel == DeliveryChannel.EMAIL and not outcome.blocked:
+            postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=worker)
+    delivery.status = status
+    return status
+
+
+def postal_fallback_create(*, delivery: Delivery, campaign: Campaign, now: datetime, actor_label: str) -> int | None:
+    """Create the postal delivery that replaces a failed email one, once; return its id (None without fallback)."""
+    if campaign.channel != Channel.EMAIL_POSTAL_FALLBACK or delivery.channel != DeliveryChannel.EMAIL:
+        return None
+    existing = Delivery.objects.filter(
+        campaign_id=campaign.pk, person_id=delivery.person_id, channel=DeliveryChannel.POSTAL
+    ).first()
+    if existing is not None:
+        return existing.pk
+    fallback = Delivery.objects.create(
+        campaign_id=campaign.pk,
+        person_id=delivery.person_id,
+        channel=DeliveryChannel.POSTAL,
+        status=S.PENDING,
+        fallback_of=delivery,
+        created_at=now,
+        updated_at=now,
+    )
+    DeliveryEvent.objects.create(
+        delivery_id=fallback.pk,
+        at=now,
+        from_status=S.PENDING,
+        to_status=S.PENDING,
+        actor_label=actor_label,
+        code="campaigns.postal_fallback",
+        reason=f"email delivery {delivery.pk} failed",
+    )
+    return fallback.pk
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The throttle
+# ---------------------------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Grant:
+    status: str
+    granted: int
+    wait: float
+    not_before: datetime | None
+
+
+def campaign_take_tokens(*, campaign_id: int, want: int, now: datetime) -> Grant:
+    """Take up to ``want`` send tokens from the campaign's bucket (one second of burst at the throttle rate)."""
+    with transaction.atomic():
+        campaign = (
+            lock_objects.campaign_for_update()
+            .only("status", "throttle_per_second", "tokens", "tokens_at", "scheduled_at")
+            .get(pk=campaign_id)
+        )
+        rate = float(max(1, campaign.throttle_per_second))
+        if campaign.status != CampaignStatus.RUNNING:
+            return Grant(campaign.status, 0, 0.0, None)
+        if campaign.scheduled_at is not None and campaign.scheduled_at > now:
+            return Grant(campaign.status, 0, (campaign.scheduled_at - now).total_seconds(), campaign.scheduled_at)
+        if campaign.tokens_at is None:
+            tokens = rate
+        else:
+            elapsed = max(0.0, (now - campaign.tokens_at).total_seconds())
+            tokens = min(rate, campaign.tokens + elapsed * rate)
+        # The epsilon keeps float rounding (0.9999…) from starving the bucket one token short.
+        granted = min(want, int(tokens + 1e-6))
+        campaign.tokens = max(0.0, tokens - granted)
+        campaign.tokens_at = now
+        campaign.save(update_fields=["tokens", "tokens_at"])
+    wait = 0.0 if granted else max(0.001, (1.0 - tokens) / rate)
+    return Grant(CampaignStatus.RUNNING, granted, wait, None)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The loop
+# ---------------------------------------------------------------------------------------------------------------------
+@dataclass
+class WorkReport:
+    worker: str
+    outcomes: Counter[str] = field(default_factory=Counter)
+    unsummarised: Counter[str] = field(default_factory=Counter)
+    stopped: str = ""
+    blocked: int = 0
+    not_before: datetime | None = None
+
+    @property
+    def total(self) -> int:
+        return sum(self.outcomes.values())
+
+
+def _campaign_for_work(campaign_id: int) -> Campaign:
+    return Campaign.objects.select_related("incident", "template_version").get(pk=campaign_id)
+
+
+def _summarise(campaign: Campaign, report: WorkReport) -> None:
+    if report.unsummarised:
+        events.deliveries_processed_event(campaign=campaign, worker=report.worker, outcomes=dict(report.unsummarised))
+        report.unsummarised.clear()
+
+
+def campaign_work(
+    *,
+    campaign_id: int,
+    worker: str | None = None,
+    clock: Clock = SYSTEM_CLOCK,
+    batch_size: int = 100,
+    transport_factory: Callable[[Campaign], Transport] | None = None,
+    max_deliveries: int | None = None,
+    wait: bool = True,
+) -> WorkReport:
+    """Send the campaign's email deliveries until none is claimable, the campaign stops running, or a guard blocks.
+
+    ``wait=False`` returns instead of sleeping for the throttle or a schedule (tests, and one-shot task runs).
+    """
+    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard
+    from breachdesk.campaigns.transports.email import EmailTransport
+
+    report = WorkReport(worker=worker or worker_name())
+    campaign = _campaign_for_work(campaign_id)
+    transport = transport_factory(campaign) if transport_factory else EmailTransport(campaign=campaign)
+    try:
+        while max_deliveries is None or report.total < max_deliveries:
+            want = batch_size if max_deliveries is None else min(batch_size, max_deliveries - report.total)
+            grant = campaign_take_tokens(campaign_id=campaign_id, want=want, now=clock.now())
+            if grant.status != CampaignStatus.RUNNING:
+                report.stopped = grant.status
+                break
+            if grant.not_before is not None:
+                # A schedule can be days away: stop and let the task come back then, instead of sleeping.
+                report.stopped, report.not_before = "scheduled", grant.not_before
+                break
+            if not grant.granted:
+                if not wait:
+                    report.stopped, report.not_before = "throttled", grant.not_before
+                    break
+                clock.sleep(grant.wait)
+                continue
+            ids = deliveries_claim(
+                campaign_id=campaign_id,
+                channel=DeliveryChannel.EMAIL,
+                worker=report.worker,
+                limit=grant.granted,
+                now=clock.now(),
+            )
+            if not ids:
+                report.stopped = "empty"
+                break
+            if not _work_batch(campaign, ids, transport, report, clock):
+                break
+            if report.unsummarised.total() >= SUMMARY_EVERY:
+                _summarise(campaign, report)
+    finally:
+        transport.close()
+        _summarise(campaign, report)
+    if report.stopped == "blocked":
+        campaign_pause_by_guard(campaign=campaign, worker=report.worker)
+    campaign_finish_if_done(campaign_id=campaign_id, now=clock.now())
+    return report
+
+
+def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report: WorkReport, clock: Clock) -> bool:
+    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block)."""
+    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
+    for index, delivery in enumerate(deliveries):
+        if index % STATUS_CHECK_EVERY == 0:
+            status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+            if status != CampaignStatus.RUNNING:
+                rest = [d.pk for d in deliveries[index:]]
+                deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status)
+                report.stopped = status
+                return False
+        delivery.campaign = campaign
+        if not delivery_mark_sending(delivery=delivery, worker=report.worker, now=clock.now()):
+            continue
+        try:
+            outcome = transport.notify(delivery)
+        except Exception as exc:
+            outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
+        status = delivery_record_outcome(
+            delivery=delivery, campaign=campaign, outcome=outcome, worker=report.worker, now=clock.now()
+        )
+        report.outcomes[status] += 1
+        report.unsummarised[status] += 1
+        if outcome.blocked:
+            report.blocked += 1
+            rest = [d.pk for d in deliveries[index + 1 :]]
+            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
+            report.stopped = "blocked"
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Recovery
+# ---------------------------------------------------------------------------------------------------------------------
+def deliveries_recover(
+    *, now: datetime, stale_after: timedelta = STALE_AFTER, campaign_id: int | None = None
+) -> dict[int, tuple[int, int]]:
+    """Turn stale ``sending`` rows into ``uncertain`` and stale ``claimed`` rows back into ``pending``.
+
+    A row is stale when it has not moved for ``stale_after``: its worker died. ``sending`` rows may have been sent, so
+    they are never sent again automatically; a person reviews them. Return ``{campaign id: (uncertain, released)}``.
+    """
+    cutoff = now - stale_after
+    stale = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], updated_at__lt=cutoff)
+    if campaign_id is not None:
+        stale = stale.filter(campaign_id=campaign_id)
+    result: dict[int, tuple[int, int]] = {}
+    for cid in sorted(set(stale.values_list("campaign_id", flat=True))):
+        campaign = Campaign.objects.select_related("incident").get(pk=cid)
+        with transaction.atomic():
+            uncertain = list(
+                Delivery.objects.filter(campaign_id=cid, status=S.SENDING, updated_at__lt=cutoff).values_list(
+                    "id", "message_id"
+                )
+            )
+            Delivery.objects.filter(pk__in=[u[0] for u in uncertain], status=S.SENDING).update(
+                status=S.UNCERTAIN, last_error="campaigns.worker_lost", updated_at=now
+            )
+            back = S.CANCELLED if campaign.status == CampaignStatus.CANCELLED else S.PENDING
+            released = list(
+                Delivery.objects.filter(campaign_id=cid, status=S.CLAIMED, updated_at__lt=cutoff).values_list(
+                    "id", flat=True
+                )
+            )
+            Delivery.objects.filter(pk__in=released, status=S.CLAIMED).update(
+                status=back, claimed_by="", updated_at=now
+            )
+            DeliveryEvent.objects.bulk_create(
+                [
+                    _event(pk, S.SENDING, S.UNCERTAIN, now, "recovery", code="campaigns.worker_lost", message_id=mid)
+                    for pk, mid in uncertain
+                ]
+                + [_event(pk, S.CLAIMED, back, now, "recovery", code="campaigns.worker_lost") for pk in released]
+            )
+            events.deliveries_recovered_event(campaign=campaign, uncertain=len(uncertain), released=len(released))
+        result[cid] = (len(uncertain), len(released))
+    return result
+
+
+def next_retry_at(*, campaign_id: int) -> datetime | None:
+    """Return when the earliest temporary failure of the campaign may be tried again."""
+    row = (
+        Delivery.objects.filter(campaign_id=campaign_id, status=S.FAILED_TEMPORARY)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first()
+    )
+    return row
+
+
+def open_counts(*, campaign_id: int) -> dict[str, int]:
+    """Return how many deliveries of the campaign are in each non-final state."""
+    rows = (
+        Delivery.objects.filter(campaign_id=campaign_id, status__in=OPEN_STATUSES)
+        .values_list("status")
+        .annotate(n=Count("id"))
+    )
+    return {status: n for status, n in rows}
