@@ -8,10 +8,12 @@ class CampaignsConfig(AppConfig):
     verbose_name = "campaigns"
 
     def ready(self) -> None:
+        from breachdesk.campaigns import metrics
         from breachdesk.campaigns.panels import campaigns_panel_context, person_section_context
         from breachdesk.registry.hooks import register_person_section
         from breachdesk.web.panels import register_nav, register_panel
 
+        metrics.register()
         register_nav("campaigns", label=_("Person notices"), url_name="campaigns:campaign_list", order=55)
         register_panel("campaigns", template="campaigns/panel.html", context=campaigns_panel_context, order=50)
         register_person_section(
