@@ -39,16 +39,19 @@ def main(po_path: str, *tsv_paths: str) -> int:
     def replace(match: re.Match[str]) -> str:
         nonlocal filled
         msgid = _unquote(match.group("id"))
-        current = _unquote(match.group("str"))
+        head = match.group("head")
+        fuzzy = "#, fuzzy" in head
+        # makemessages guesses a translation for a new msgid from a similar old one and marks it fuzzy; a fuzzy
+        # guess is wrong more often than not, so a translation from the tables replaces it.
+        current = "" if fuzzy else _unquote(match.group("str"))
         if msgid and not current and msgid in table:
             filled += 1
-            head = match.group("head").replace("#, fuzzy\n", "")
+            head = "".join(line + "\n" for line in head.splitlines() if not line.startswith(("#| ", "#, fuzzy")))
             return f"{head}msgid {match.group('id')}msgstr {_quote(table[msgid])}"
         return match.group(0)
 
     text = ENTRY.sub(replace, text)
     Path(po_path).write_text(text, encoding="utf-8")
-    missing = [m for m in (_unquote(e.group("id")) for e in ENTRY.finditer(text)) if m and m not in table]
     empty = [
         _unquote(e.group("id"))
         for e in ENTRY.finditer(text)
@@ -57,7 +60,6 @@ def main(po_path: str, *tsv_paths: str) -> int:
     print(f"filled {filled}; still untranslated {len(empty)}", file=sys.stderr)  # noqa: T201
     for item in empty[:50]:
         print(f"  untranslated: {item!r}", file=sys.stderr)  # noqa: T201
-    del missing
     return 0
 
 

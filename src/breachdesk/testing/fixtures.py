@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from breachdesk.core.roles import Role
@@ -55,6 +56,12 @@ class World:
     member: Membership
     person: Any = None  # a registry person of ``incident``
     registry_job: Any = None  # a finished registry import job of ``incident``
+    notice: Any = None  # a draft notice of ``incident``
+    faq: Any = None  # a draft FAQ entry of ``incident``
+    desk: Any = None  # the desk's sample ids of ``incident`` (inquiry, reply, block, deletion, attachment)
+    campaign_ids: Any = None  # sample template, campaign, delivery and print batch ids of ``incident``
+    cost_item: Any = None  # a cost item of ``incident``
+    executive_report: Any = None  # a stored executive report of ``incident``
 
     def url_kwargs(self) -> dict[str, Any]:
         """Return a sample value of ``incident`` for every URL argument name the project uses."""
@@ -65,6 +72,12 @@ class World:
             "stakeholder_id": self.stakeholder.pk,
             "person_id": self.person.pk,
             "job_id": self.registry_job.pk,
+            **(self.desk or {}),
+            "notice_id": self.notice.pk,
+            "faq_id": self.faq.pk,
+            **(self.campaign_ids or {}),
+            "cost_item_id": self.cost_item.pk,
+            "report_id": self.executive_report.pk,
         }
 
 
@@ -91,12 +104,27 @@ def world(db: Any) -> World:
     from breachdesk.registry.testing import sample_registry
 
     world.person, world.registry_job = sample_registry(incident=incident, actor=lead)
+    from breachdesk.inquiries.testing import sample_desk
+
+    world.desk = sample_desk(incident=incident, lead=lead, responder=responder)
+    from breachdesk.notices.testing import sample_notices
+
+    world.notice, world.faq = sample_notices(incident=incident, actor=lead)
+    from breachdesk.campaigns.testing import sample_campaign
+
+    world.campaign_ids = sample_campaign(incident=incident, author=lead, approver=reviewer_client, person=world.person)
+    from breachdesk.costs.testing import sample_costs
+
+    world.cost_item, world.executive_report = sample_costs(incident=incident, actor=lead)
     return world
 
 
-def client_for(user: Any) -> Client:
+def client_for(user: Any, *, language: str | None = None) -> Client:
+    """Return a client signed in as ``user``; ``language="en"`` reads the pages in English instead of Japanese."""
     client = Client()
     client.force_login(user)
+    if language is not None:
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     return client
 
 

@@ -16,9 +16,10 @@ from breachdesk.core.models import TimelineEvent
 @pytest.fixture
 def deleted() -> Iterator[set[int]]:
     ids: set[int] = set()
-    audience.register_exclusion("deletion_completed", lambda incident: ids, label="Deletion completed")
+    # A test-only name: the real exclusions registered by the desk stay in place for the tests after this one.
+    audience.register_exclusion("test_deleted", lambda incident: ids, label="Deletion completed")
     yield ids
-    audience.unregister_exclusion("deletion_completed")
+    audience.unregister_exclusion("test_deleted")
 
 
 @pytest.mark.django_db

@@ -49,7 +49,7 @@ def test_a_responder_sees_campaigns_but_cannot_create_templates(world: World) ->
 
 @pytest.mark.django_db
 def test_pr_writes_a_template_and_the_editor_rejects_a_load_tag(team: Team) -> None:
-    pr = client_for(team.pr)
+    pr = client_for(team.pr, language="en")
     world = team.world
     bad = pr.post(url(world, "template_create"), {"name": "n", "subject": SUBJECT, "body_text": "{% load static %}"})
     assert bad.status_code == 200

@@ -89,13 +89,26 @@ def fake_metrics(values: dict[str, Any] | None = None) -> Iterator[dict[str, Any
     """Register every metric for the duration of the block, then remove them again."""
     values = values or fake_values()
     names = [name for name in values if name != "affected_persons"]
+    # Restore the providers the other apps registered at start-up, so later tests still see them.
+    saved = dict(sources._metrics)
     for name in names:
         sources.register_metric(name, _constant(values[name]))
     try:
         yield values
     finally:
-        for name in names:
-            sources.unregister_metric(name)
+        sources._metrics.clear()
+        sources._metrics.update(saved)
+
+
+@contextmanager
+def no_metrics() -> Iterator[None]:
+    """Remove every provider the other apps registered for the duration of the block."""
+    saved = dict(sources._metrics)
+    sources._metrics.clear()
+    try:
+        yield
+    finally:
+        sources._metrics.update(saved)
 
 
 def run_worker() -> int:

@@ -89,7 +89,7 @@ def test_it_refuses_approval_to_a_responder(world: World) -> None:
 
 def test_the_reviewer_approves_and_the_lead_marks_it_submitted_which_stops_the_clock(world: World) -> None:
     report = draft(world)
-    reviewer: Client = client_for(world.reviewer_client)
+    reviewer: Client = client_for(world.reviewer_client, language="en")
     assert "Approve" in reviewer.get(REPORT).content.decode()
     assert reviewer.post(REPORT + "approve/").status_code == 302
     report.refresh_from_db()
@@ -121,7 +121,7 @@ def test_the_overview_flags_facts_that_changed_since_the_recorded_evaluation(wor
     from breachdesk.obligations.services import obligations_evaluate
 
     obligations_evaluate(incident=world.incident, actor=world.lead)
-    lead = client_for(world.lead)
+    lead = client_for(world.lead, language="en")
     assert "changed since the last recorded evaluation" not in lead.get(BASE).content.decode()
     add_person(world.incident, world.lead, items=["medical_history"])
     assert "changed since the last recorded evaluation" in lead.get(BASE).content.decode()

@@ -169,7 +169,7 @@ def test_the_leak_match_upload_runs_and_marks_people(world: World) -> None:
 
 def test_the_dashboard_shows_the_registry_panel_to_every_member(world: World) -> None:
     body = (
-        client_for(world.reviewer_client)
+        client_for(world.reviewer_client, language="en")
         .get(reverse("web:incident_dashboard", kwargs={"code": "case-1"}))
         .content.decode()
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,10 +14,15 @@ from breachdesk.testing.fixtures import World
 pytestmark = [pytest.mark.browser]
 
 
-@pytest.fixture(autouse=True)
-def _allow_sync_orm_beside_playwright(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let live_server's ORM calls run while Playwright's event loop exists in this thread (DESIGN.md §1)."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+@pytest.fixture(autouse=True, scope="module")
+def _allow_sync_orm_beside_playwright() -> Iterator[None]:
+    """Let the ORM run while Playwright's event loop exists in this thread (DESIGN.md §1).
+
+    Module-scoped so that it outlives pytest-django's database flush at teardown, which also runs in this thread.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "1")
+        yield
 
 
 @pytest.mark.django_db(transaction=True)
