@@ -10,11 +10,12 @@ class ObligationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Import the dashboard first: it registers the placeholder clocks panel once, and ours must replace it.
-        from breachdesk.obligations import receivers
+        from breachdesk.obligations import receivers, report_sources
         from breachdesk.obligations.views import clocks_panel_context
         from breachdesk.web import dashboard  # noqa: F401
         from breachdesk.web.panels import register_nav, register_panel
 
+        report_sources.register()
         register_panel("clocks", template="obligations/panels/clocks.html", context=clocks_panel_context, order=10)
         register_nav("obligations", label=_("Obligations"), url_name="obligations:overview", order=20)
         from breachdesk.registry.signals import registry_changed
