@@ -284,14 +284,11 @@ def test_test_sends_go_only_to_member_addresses(team: Team, smtp_sink: SmtpSink)
     assert "見本 太郎 様" in smtp_sink.messages[0].get_body(("plain",)).get_content()  # type: ignore[union-attr]
 
 
+@pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_workers_never_send_a_delivery_twice_on_postgresql(
     team: Team, add_person: Any, smtp_sink: SmtpSink
 ) -> None:
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SKIP LOCKED claims need PostgreSQL; SQLite serialises writers, so there is no race to test")
     import threading
 
     from django.db import connections
