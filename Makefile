@@ -10,12 +10,13 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install debs run test lint typecheck migrations-check pytest pytest-pg bench messages clean
+.PHONY: help install debs run test lint typecheck migrations-check audit pytest pytest-pg bench messages clean
 
 help:
 	@echo "make run    install, migrate, load the OCO demo, serve http://$(HOST):$(PORT) and one worker"
 	@echo "make test   ruff, mypy, migrations check, pytest on SQLite and (when reachable) PostgreSQL"
 	@echo "make lint   ruff lint and format check only"
+	@echo "make audit  bandit -ll on src, pip-audit on the locked dependencies (docs/security.md)"
 	@echo "make bench  run every bench/*.py (one JSON line each)"
 
 $(UV):
@@ -76,7 +77,15 @@ pytest-pg: install messages
 	elif [ "$$CI" = "true" ]; then echo "CI: PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable: skipped the PostgreSQL run"; fi
 
-test: lint typecheck migrations-check pytest pytest-pg
+# bandit reads its documented skips from pyproject.toml; pip-audit checks the locked versions (uv.lock), and passes
+# with a message when the vulnerability database cannot be reached, except in CI.
+audit: install
+	.venv/bin/bandit -ll -q -r src -c pyproject.toml
+	@mkdir -p var/audit
+	$$(command -v uv || echo $(UV)) export --frozen --no-hashes --no-emit-project -q -o var/audit/requirements.txt
+	.venv/bin/python -m breachdesk.security.audit var/audit/requirements.txt
+
+test: lint typecheck migrations-check audit pytest pytest-pg
 
 bench: install
 	@for b in bench/*.py; do .venv/bin/python "$$b" || exit 1; done

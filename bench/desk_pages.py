@@ -2,10 +2,15 @@
 
 Build a private database (SQLite under a temp VAR_DIR, or PostgreSQL when DATABASE_URL is set), import the people
 through the registry's import path, insert the inquiries in bulk (encrypted like the intake does), start gunicorn on
-a free loopback port, and let 20 client threads request the list (various pages and filters) and the dashboard.
-Print one JSON line with p50/p95 per page.
+a free loopback port (2 sync workers by default, as in issue #10), and let 20 client threads request the list
+(various pages and filters) and the dashboard. Print one JSON line with p50/p95 per page, the server-side cost of
+one request of each page (median of single-client requests) and the load average.
+
+``--var-dir DIR`` keeps the SQLite file (and the keys) between runs; with PostgreSQL the data stays in the database.
+Either way an incident that already holds the inquiries is reused instead of rebuilt.
 
     .venv/bin/python bench/desk_pages.py --requests 400
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/h3 .venv/bin/python bench/desk_pages.py --var-dir /tmp/x
 """
 
 from __future__ import annotations
@@ -38,7 +43,6 @@ def free_port() -> int:
 def fill(incident: Any, people: int, inquiries: int, tmp: str) -> str:
     """Import the people and insert the inquiries; return a session cookie of the lead."""
     from django.contrib.auth import get_user_model
-    from django.test import Client
     from django.utils import timezone
 
     from breachdesk.core.crypto import cipher_for
@@ -83,6 +87,7 @@ def fill(incident: Any, people: int, inquiries: int, tmp: str) -> str:
             )
         )
     Inquiry.objects.bulk_create(batch, batch_size=2000)
+    analyze()
     made = list(Inquiry.objects.filter(incident=incident).values_list("pk", "received_at"))
     Acknowledgment.objects.bulk_create(
         [
@@ -97,9 +102,75 @@ def fill(incident: Any, people: int, inquiries: int, tmp: str) -> str:
             for pk, _at in made[:300]
         ]
     )
+    return lead_cookie(incident)
+
+
+def lead_cookie(incident: Any) -> str:
+    """Return a session cookie of the incident's first member (the lead who opened it)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.filter(memberships__incident=incident).order_by("pk").first()
+    assert user is not None, "the bench incident has no member"
     client = Client()
-    client.force_login(users[0])
+    client.force_login(user)
     return client.cookies["sessionid"].value
+
+
+def analyze() -> None:
+    """Refresh the planner statistics after the bulk load, as autovacuum (PostgreSQL) or ``PRAGMA optimize`` would."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
+def prepare(incident: Any, *, people: int, inquiries: int, tmp: str) -> bool:
+    """Fill the incident unless it already holds the inquiries; return whether it was built now."""
+    from breachdesk.inquiries.models import Inquiry
+
+    if Inquiry.objects.filter(incident=incident).count() >= inquiries:
+        return False
+    fill(incident, people, inquiries, tmp)
+    return True
+
+
+def start_gunicorn(*, env: dict[str, str], port: int, workers: int, threads: int = 1) -> subprocess.Popen[bytes]:
+    """Start gunicorn on ``port`` (sync workers, or gthread when ``threads`` > 1) and wait until it listens."""
+    command = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "breachdesk.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    if threads > 1:
+        command += ["--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "30"]
+    server = subprocess.Popen(command, env=env, cwd=str(Path(__file__).resolve().parent.parent), start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.kill()
+    raise SystemExit("gunicorn did not listen within 60 s")
+
+
+def stop_gunicorn(server: subprocess.Popen[bytes]) -> None:
+    import signal
+
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return round(values[min(len(values) - 1, int(len(values) * q))], 1) if values else 0.0
 
 
 def main() -> None:
@@ -108,44 +179,31 @@ def main() -> None:
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400, help="total requests (bounded)")
-    parser.add_argument("--workers", type=int, default=max(2, (os.cpu_count() or 1) * 2))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
+    parser.add_argument("--var-dir", default="", help="keep the data here between runs (default: a temp dir)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="bench-desk-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="bench-desk-") as scratch:
+        tmp = args.var_dir or scratch
+        Path(tmp).mkdir(parents=True, exist_ok=True)
         os.environ["BREACHDESK_TESTING"] = "true"  # plain static storage: no collectstatic in a temp dir
         os.environ["BREACHDESK_REQUIRE_2FA"] = "false"
+        os.environ["BREACHDESK_VAR_DIR"] = tmp
         setup_django(tmp)
         from django.conf import settings
 
         incident = make_incident("bench-desk")
         started = time.monotonic()
-        cookie = fill(incident, args.people, args.inquiries, tmp)
+        built_now = prepare(incident, people=args.people, inquiries=args.inquiries, tmp=tmp)
+        cookie = lead_cookie(incident)
         built = time.monotonic() - started
         port = free_port()
         env = {**os.environ, "BREACHDESK_VAR_DIR": tmp, "DJANGO_SETTINGS_MODULE": "breachdesk.settings"}
         env["BREACHDESK_MASTER_KEY"] = __import__("base64").b64encode(settings.BREACHDESK_MASTER_KEY).decode()
         env["SECRET_KEY"] = settings.SECRET_KEY
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "breachdesk.wsgi",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(args.workers),
-                "--log-level",
-                "warning",
-            ],
-            env=env,
-            cwd=str(Path(__file__).resolve().parent.parent),
-        )
+        server = start_gunicorn(env=env, port=port, workers=args.workers, threads=args.threads)
+        load_before = [round(v, 2) for v in os.getloadavg()]
         try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.2)
             code = incident.code
             paths = {
                 "list": [
@@ -156,6 +214,31 @@ def main() -> None:
                 ],
                 "dashboard": [f"/incidents/{code}/"],
             }
+            headers = {"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"}
+
+            def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, float]:
+                t0 = time.perf_counter()
+                conn.request("GET", path, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                return response.status, (time.perf_counter() - t0) * 1000
+
+            # Warm each worker process (imports, cipher cache, the cached figures) before measuring.
+            for _ in range(args.workers * 2):
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                for page_paths in paths.values():
+                    for path in page_paths:
+                        get(conn, path)
+                conn.close()
+            # One client alone: the server-side cost of each page, without queueing.
+            single: dict[str, list[float]] = {"list": [], "dashboard": []}
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            for _ in range(5):
+                for page, page_paths in paths.items():
+                    for path in page_paths:
+                        single[page].append(get(conn, path)[1])
+            conn.close()
+
             timings: dict[str, list[float]] = {"list": [], "dashboard": []}
             errors = []
             lock = threading.Lock()
@@ -166,25 +249,13 @@ def main() -> None:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 for i in range(per_client):
                     page = "dashboard" if i % 4 == 3 else "list"
-                    path = rng.choice(paths[page])
-                    t0 = time.perf_counter()
-                    conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
-                    response = conn.getresponse()
-                    response.read()
-                    elapsed = (time.perf_counter() - t0) * 1000
+                    status, elapsed = get(conn, rng.choice(paths[page]))
                     with lock:
                         timings[page].append(elapsed)
-                        if response.status != 200:
-                            errors.append(response.status)
+                        if status != 200:
+                            errors.append(status)
                 conn.close()
 
-            # Warm each worker process (imports, cipher cache) before measuring.
-            for _ in range(args.workers * 2):
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-                for page_paths in paths.values():
-                    conn.request("GET", page_paths[0], headers={"Cookie": f"sessionid={cookie}", "Host": "127.0.0.1"})
-                    conn.getresponse().read()
-                conn.close()
             threads = [threading.Thread(target=worker, args=(n,)) for n in range(args.clients)]
             t_start = time.perf_counter()
             for t in threads:
@@ -193,12 +264,7 @@ def main() -> None:
                 t.join()
             wall = time.perf_counter() - t_start
         finally:
-            server.terminate()
-            server.wait(timeout=20)
-
-        def pct(values: list[float], q: float) -> float:
-            values = sorted(values)
-            return round(values[min(len(values) - 1, int(len(values) * q))], 1) if values else 0.0
+            stop_gunicorn(server)
 
         from django.db import connection
 
@@ -210,15 +276,20 @@ def main() -> None:
                     "people": args.people,
                     "inquiries": args.inquiries,
                     "clients": args.clients,
-                    "workers": args.workers,
+                    "server": f"gunicorn {args.workers} workers x {args.threads} threads",
                     "requests": sum(len(v) for v in timings.values()),
                     "errors": len(errors),
+                    "single_list_p50_ms": pct(single["list"], 0.5),
+                    "single_dashboard_p50_ms": pct(single["dashboard"], 0.5),
                     "list_p50_ms": pct(timings["list"], 0.5),
                     "list_p95_ms": pct(timings["list"], 0.95),
                     "dashboard_p50_ms": pct(timings["dashboard"], 0.5),
                     "dashboard_p95_ms": pct(timings["dashboard"], 0.95),
                     "requests_per_second": round(sum(len(v) for v in timings.values()) / wall, 1),
                     "setup_seconds": round(built, 1),
+                    "built_now": built_now,
+                    "load_average_before": load_before,
+                    "load_average_after": [round(v, 2) for v in os.getloadavg()],
                 }
             )
         )

@@ -291,6 +291,7 @@ def main() -> None:
                 "load": f"{args.clients} processes x {args.connections} keep-alive connections",
                 "cpus": os.cpu_count(),
                 "seconds": args.seconds,
+                "load_average_before": [round(v, 2) for v in os.getloadavg()],
             }
             for scenario in ("page", "conditional", "selfcheck"):
                 result.update(run(port, scenario, args.seconds, args.clients, args.connections))
@@ -300,6 +301,7 @@ def main() -> None:
 
             connection.close()  # a fresh connection sees every row the server committed
             result["selfcheck_rows_queued"] = SelfCheckRequest.objects.count()
+            result["load_average_after"] = [round(v, 2) for v in os.getloadavg()]
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

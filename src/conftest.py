@@ -1,6 +1,6 @@
 """Configure pytest for the whole suite: personas and factories come from ``breachdesk.testing``."""
 
-pytest_plugins = ["breachdesk.testing.fixtures", "breachdesk.testing.smtp"]
+pytest_plugins = ["breachdesk.testing.fixtures", "breachdesk.testing.smtp", "breachdesk.testing.imap"]
 
 
 def pytest_collection_modifyitems(config: object, items: list[object]) -> None:

@@ -11,6 +11,7 @@ import base64
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -137,6 +138,16 @@ except ValueError:
     raise ImproperlyConfigured("BREACHDESK_MASTER_KEY is not valid base64.") from None
 if len(BREACHDESK_MASTER_KEY) != 32:
     raise ImproperlyConfigured("BREACHDESK_MASTER_KEY must decode to exactly 32 bytes.")
+# During a rotation (docs/operations.md) the previous master key still opens data keys not yet re-wrapped.
+_previous_master_key_text = envsecret("BREACHDESK_MASTER_KEY_PREVIOUS")
+BREACHDESK_MASTER_KEY_PREVIOUS: bytes | None = None
+if _previous_master_key_text is not None:
+    try:
+        BREACHDESK_MASTER_KEY_PREVIOUS = base64.b64decode(_previous_master_key_text, validate=True)
+    except ValueError:
+        raise ImproperlyConfigured("BREACHDESK_MASTER_KEY_PREVIOUS is not valid base64.") from None
+    if len(BREACHDESK_MASTER_KEY_PREVIOUS) != 32:
+        raise ImproperlyConfigured("BREACHDESK_MASTER_KEY_PREVIOUS must decode to exactly 32 bytes.")
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -157,6 +168,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "breachdesk.core",
     "breachdesk.incidents",
     "breachdesk.registry",
@@ -168,6 +180,7 @@ INSTALLED_APPS = [
     "breachdesk.scanner",
     "breachdesk.web",
     "breachdesk.api",
+    "breachdesk.security",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +198,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "breachdesk.core.errors.ApplicationErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "breachdesk.urls"
@@ -275,11 +290,30 @@ if TESTING:
     # Hashing is not what the suite tests; the production hasher would make every login take 0.3 s.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 BREACHDESK_REQUIRE_2FA = envbool("BREACHDESK_REQUIRE_2FA", True)
+
+# Login throttling (django-axes): after BREACHDESK_LOGIN_FAILURE_LIMIT failed logins for one username from one
+# address, that pair is locked out for BREACHDESK_LOGIN_COOLOFF_MINUTES; the page says so with status 429.
+# AxesStandaloneBackend only checks the lockout (its authenticate() returns None when allowed), so Django's
+# ModelBackend must follow it to check the password. (axes.backends.AxesBackend inherits ModelBackend but its
+# authenticate() never reaches ModelBackend's: with it alone nobody can sign in.)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_ENABLED = envbool("BREACHDESK_LOGIN_THROTTLE", True)
+AXES_FAILURE_LIMIT = envint("BREACHDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("BREACHDESK_LOGIN_COOLOFF_MINUTES", 30, minimum=1, maximum=7 * 24 * 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client address is REMOTE_ADDR only (django-ipware is not installed, on purpose): a header such as
+# X-Forwarded-For is chosen by the client and would let an attacker pick a fresh address for every guess.
+# Failed logins are kept per username and address for the lockout; successful logins are not logged twice.
+AXES_DISABLE_ACCESS_LOG = True
 OTP_TOTP_ISSUER = envstr("BREACHDESK_OTP_ISSUER", "breachdesk")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = envint("BREACHDESK_SESSION_SECONDS", 8 * 3600, minimum=300)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_HTTPONLY = True
@@ -362,4 +396,9 @@ LOGGING = {
 }
 
 BREACHDESK_SITE_NAME = envstr("BREACHDESK_SITE_NAME", "breachdesk")
+# How many db_worker processes a started campaign wakes; they share its delivery queue (docs/operations.md).
+BREACHDESK_CAMPAIGN_PARALLELISM = envint("BREACHDESK_CAMPAIGN_PARALLELISM", 2, minimum=1, maximum=64)
+# The public self-check's limits per hour: requests from one address, and checks of one email or member ID.
+BREACHDESK_SELFCHECK_PER_IP_HOUR = envint("BREACHDESK_SELFCHECK_PER_IP_HOUR", 20, minimum=1, maximum=10_000)
+BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR = envint("BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR", 3, minimum=1, maximum=100)
 BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from breachdesk.api.api import api
+from breachdesk.core.views import healthz
 from breachdesk.web.views import accounts
 
 urlpatterns = [
@@ -26,4 +27,5 @@ urlpatterns = [
     path("incidents/", include("breachdesk.web.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
 ]

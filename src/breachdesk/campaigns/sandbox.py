@@ -23,6 +23,7 @@ from django.template.defaulttags import CommentNode, FirstOfNode, ForNode, IfNod
 from django.utils.translation import gettext as _
 
 from breachdesk.campaigns.errors import TemplateInvalid
+from breachdesk.registry import items as vocabulary
 
 INVALID = "\x00INVALID:%s\x00"
 INVALID_MARK = "\x00INVALID:"
@@ -70,6 +71,13 @@ SCHEMA: dict[str, Any] = {
     "today": "date",
 }
 FORLOOP_FIELDS = ("counter", "counter0", "first", "last", "revcounter", "revcounter0")
+# Rendering stays bounded: loops go over ``items`` only (at most one per data item), at most two deep, and the output
+# of one part is capped. Templates nested deeper than the parser's recursion can bear are refused, not crashed on.
+LOOP_SEQUENCE = "items"
+MAX_LOOP_DEPTH = 2
+MAX_OUTPUT_CHARS = 1_000_000
+# What a filter or tag may raise on a value of the wrong type (``{{ today|first }}``, ``{% for x in today %}``).
+RENDER_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError, RecursionError)
 
 
 def _library() -> Library:
@@ -157,6 +165,7 @@ def _line(node: Node) -> int | None:
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.loops = 0
 
     def variable(self, var: Any, scope: frozenset[str], line: int | None) -> None:
         if not isinstance(var, Variable) or var.literal is not None or not var.lookups:
@@ -194,6 +203,23 @@ class _Checker:
             if part is not None and part is not expression:
                 self.expression(part, scope, line)
 
+    def loop(self, node: ForNode, line: int | None) -> None:
+        sequence = node.sequence
+        plain = (
+            isinstance(sequence, FilterExpression)
+            and isinstance(sequence.var, Variable)
+            and sequence.var.lookups == (LOOP_SEQUENCE,)
+            and not sequence.filters
+        )
+        if not plain:
+            self.problems.append(
+                Problem(line, _("A {%% for %%} loop may only go over {{ %(name)s }}.") % {"name": LOOP_SEQUENCE})
+            )
+        if self.loops >= MAX_LOOP_DEPTH:
+            self.problems.append(
+                Problem(line, _("Loops may be nested at most %(depth)d deep.") % {"depth": MAX_LOOP_DEPTH})
+            )
+
     def nodes(self, nodelist: Iterable[Node], scope: frozenset[str]) -> None:
         for node in nodelist:
             line = _line(node)
@@ -208,8 +234,11 @@ class _Checker:
                     self.nodes(branch, scope)
             elif isinstance(node, ForNode):
                 self.expression(node.sequence, scope, line)
+                self.loop(node, line)
                 inner = scope | frozenset(node.loopvars) | {"forloop"}
+                self.loops += 1
                 self.nodes(node.nodelist_loop, inner)  # type: ignore[arg-type]
+                self.loops -= 1
                 self.nodes(node.nodelist_empty, scope)  # type: ignore[arg-type]
             elif isinstance(node, WithNode):
                 for value in node.extra_context.values():
@@ -222,15 +251,74 @@ class _Checker:
                 self.problems.append(Problem(line, _("This part of the template is not allowed.")))
 
 
+def _too_deep() -> Problem:
+    return Problem(None, _("The template is nested too deeply."))
+
+
 def template_problems(source: str) -> list[Problem]:
-    """Return every reason why ``source`` cannot be a notice template (an empty list means it can)."""
+    """Return every reason why ``source`` cannot be a notice template (an empty list means it can).
+
+    A template that passes the checks is filled once with invented values and once with empty ones, so a filter or
+    loop that fails on the type of a value (``{{ today|first }}``) is refused when the template is saved, not when
+    the notices are sent.
+    """
     try:
         compiled = ENGINE.from_string(source)
+        checker = _Checker()
+        checker.nodes(compiled.nodelist, frozenset())
     except TemplateSyntaxError as exc:
         return [_syntax_problem(exc)]
-    checker = _Checker()
-    checker.nodes(compiled.nodelist, frozenset())
-    return checker.problems
+    except RecursionError:
+        return [_too_deep()]
+    if checker.problems:
+        return checker.problems
+    for context in _trial_contexts():
+        try:
+            _fill(compiled, context, html=False)
+        except TemplateInvalid as exc:
+            return [Problem(None, str(exc.message))]
+    return []
+
+
+def _trial_contexts() -> list[dict[str, Any]]:
+    """Return a context with every value filled (and every item) and one with every value empty."""
+    full = sandbox_context(
+        person={key: "見本" for key in SCHEMA["person"]},
+        items=[vocabulary.ITEMS[key].label_ja for key in vocabulary.ITEM_KEYS],
+        incident={key: date(2026, 1, 1) if SCHEMA["incident"][key] == "date" else "見本" for key in SCHEMA["incident"]},
+        desk={key: "見本" for key in SCHEMA["desk"]},
+        links={key: "https://example.jp/" for key in SCHEMA["links"]},
+        today=date(2026, 1, 2),
+    )
+    empty = sandbox_context(person={}, items=[], incident={}, desk={}, links={}, today=date(2026, 1, 2))
+    return [full, empty]
+
+
+def _fill(template: Any, context: Mapping[str, Any], *, html: bool) -> str:
+    """Render a compiled template; raise ``TemplateInvalid`` when a value does not fit a filter or the output is huge.
+
+    The compiled template is shared by every person (it is cached), the context is this person's alone.
+    """
+    try:
+        output = template.render(Context(dict(context), autoescape=html))
+        if not html:
+            # Plain text is not HTML: drop the template engine's "safe" mark, so a page that shows it escapes it
+            # (a registry name such as "<script>" would otherwise reach the preview page as markup).
+            output = str.__str__(output)
+    except RENDER_ERRORS as exc:
+        raise TemplateInvalid(
+            _("The template cannot be filled: a filter or loop does not fit its value (%(error)s).")
+            % {"error": type(exc).__name__},
+            code="campaigns.render_failed",
+        ) from None
+    if INVALID_MARK in output:
+        raise TemplateInvalid(_("A variable of the template could not be filled."), code="campaigns.render_failed")
+    if len(output) > MAX_OUTPUT_CHARS:
+        raise TemplateInvalid(
+            _("The filled template is longer than %(limit)d characters.") % {"limit": MAX_OUTPUT_CHARS},
+            code="campaigns.render_failed",
+        )
+    return output
 
 
 def template_validate(*, parts: Mapping[str, str]) -> None:
@@ -256,10 +344,7 @@ def render(source: str, context: Mapping[str, Any], *, html: bool = False) -> st
     if not source:
         return ""
     template = _compiled(hashlib.sha256(source.encode()).hexdigest(), source)
-    output = str(template.render(Context(dict(context), autoescape=html)))
-    if INVALID_MARK in output:
-        raise TemplateInvalid(_("A variable of the template could not be filled."), code="campaigns.render_failed")
-    return output
+    return _fill(template, context, html=html)
 
 
 def sandbox_context(

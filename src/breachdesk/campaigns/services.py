@@ -15,6 +15,7 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -89,11 +90,21 @@ def _clean(obj: Any) -> None:
 
 
 def _wake(campaign: Campaign) -> None:
-    """Ask a worker to work the campaign once the current transaction commits."""
+    """Ask the workers to work the campaign once the current transaction commits.
+
+    One task per ``BREACHDESK_CAMPAIGN_PARALLELISM``: each ``db_worker`` process that picks one up claims deliveries
+    in batches (``SKIP LOCKED`` on PostgreSQL), so N workers share one campaign and no delivery is sent twice.
+    """
     from breachdesk.campaigns.tasks import campaign_wake
 
     campaign_id = campaign.pk
-    transaction.on_commit(lambda: campaign_wake.enqueue(campaign_id=campaign_id))
+    parallelism = settings.BREACHDESK_CAMPAIGN_PARALLELISM
+
+    def enqueue() -> None:
+        for _ in range(parallelism):
+            campaign_wake.enqueue(campaign_id=campaign_id)
+
+    transaction.on_commit(enqueue)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -60,17 +60,36 @@ def wrap_data_key(*, incident_id: int, data_key: bytes, master_key: bytes | None
 
 
 def unwrap_data_key(*, incident_id: int, wrapped: bytes, master_key: bytes | None = None) -> bytes:
-    """Return the data key inside ``wrapped``; raise ``DecryptionFailed`` on a wrong master key or tampering."""
-    master = master_key if master_key is not None else settings.BREACHDESK_MASTER_KEY
+    """Return the data key inside ``wrapped``; raise ``DecryptionFailed`` on a wrong master key or tampering.
+
+    Without an explicit ``master_key``, try the current master key, then ``BREACHDESK_MASTER_KEY_PREVIOUS`` (set
+    only while a rotation is under way).
+    """
+    return unwrap_data_key_with(incident_id=incident_id, wrapped=wrapped, master_key=master_key)[0]
+
+
+def unwrap_data_key_with(*, incident_id: int, wrapped: bytes, master_key: bytes | None = None) -> tuple[bytes, str]:
+    """Return the data key and which master key opened it: ``"current"``, ``"previous"`` or ``"given"``."""
     wrapped = bytes(wrapped)
     if wrapped[:1] != FORMAT_VERSION:
         raise DecryptionFailed("The wrapped data key has an unknown format.")
-    try:
-        return AESGCM(master).decrypt(wrapped[1 : 1 + NONCE_BYTES], wrapped[1 + NONCE_BYTES :], _wrap_aad(incident_id))
-    except InvalidTag:
-        raise DecryptionFailed(
-            "The incident's data key does not open with this master key. Check BREACHDESK_MASTER_KEY."
-        ) from None
+    if master_key is not None:
+        candidates = [("given", master_key)]
+    else:
+        candidates = [("current", settings.BREACHDESK_MASTER_KEY)]
+        previous = getattr(settings, "BREACHDESK_MASTER_KEY_PREVIOUS", None)
+        if previous:
+            candidates.append(("previous", previous))
+    for name, master in candidates:
+        try:
+            nonce, sealed = wrapped[1 : 1 + NONCE_BYTES], wrapped[1 + NONCE_BYTES :]
+            return AESGCM(master).decrypt(nonce, sealed, _wrap_aad(incident_id)), name
+        except InvalidTag:
+            continue
+    raise DecryptionFailed(
+        "The incident's data key does not open with this master key. Check BREACHDESK_MASTER_KEY"
+        " (and BREACHDESK_MASTER_KEY_PREVIOUS during a rotation)."
+    )
 
 
 def normalize_for_index(kind: IndexKind, value: Any) -> str:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident
 
 KEY_DESTROYED = "crypto.key_destroyed"
+KEY_REWRAPPED = "crypto.key_rewrapped"
 
 
 def data_key_create(*, incident: Incident) -> IncidentKey:
@@ -38,3 +39,38 @@ def data_key_destroy(*, incident: Incident, actor: Any, reason: str = "") -> Inc
         timeline.record(incident=incident, actor=actor, kind=KEY_DESTROYED, data={"reason": reason})
     crypto.forget_cipher(incident.pk)
     return key
+
+
+def data_keys_rewrap(*, actor: Any, dry_run: bool = False) -> dict[str, int]:
+    """Re-wrap every live incident data key under the current master key (the rotation's second step).
+
+    Each key is opened with the current or the previous master key (``BREACHDESK_MASTER_KEY_PREVIOUS``) and sealed
+    again with the current one, row by row under a lock, with a timeline event on each incident whose key moved.
+    Return the counts: ``current`` (already under the current key), ``rewrapped``, ``destroyed`` (shredded, skipped)
+    and ``unreadable`` (opens with neither key: nothing is changed for it).
+    """
+    counts = {"current": 0, "rewrapped": 0, "destroyed": 0, "unreadable": 0}
+    for key_id in IncidentKey.objects.order_by("pk").values_list("pk", flat=True):
+        with transaction.atomic():
+            key = IncidentKey.objects.select_for_update().select_related("incident").get(pk=key_id)
+            if key.destroyed_at is not None or key.wrapped_key is None:
+                counts["destroyed"] += 1
+                continue
+            try:
+                data_key, opened_by = crypto.unwrap_data_key_with(
+                    incident_id=key.incident_id, wrapped=bytes(key.wrapped_key)
+                )
+            except crypto.DecryptionFailed:
+                counts["unreadable"] += 1
+                continue
+            if opened_by == "current":
+                counts["current"] += 1
+                continue
+            counts["rewrapped"] += 1
+            if dry_run:
+                continue
+            key.wrapped_key = crypto.wrap_data_key(incident_id=key.incident_id, data_key=data_key)
+            key.save(update_fields=["wrapped_key", "updated_at"])
+            timeline.record(incident=key.incident, actor=actor, kind=KEY_REWRAPPED, data={})
+        crypto.forget_cipher(key.incident_id)
+    return counts

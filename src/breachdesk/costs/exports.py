@@ -1,7 +1,7 @@
 """Write the costs and the summary figures as CSV (UTF-8 with BOM, for Excel) or XLSX. No personal data.
 
-Every text cell that a spreadsheet could read as a formula (it starts with = + - @, a tab or a carriage return) gets
-a leading apostrophe (OWASP CSV injection); numbers stay numbers.
+Every text cell that a spreadsheet could read as a formula gets a leading apostrophe (``core.exports.safe_cell``);
+numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from breachdesk.core.exports import safe_cell
 from breachdesk.costs.selectors import CostSheet, IncidentEstimate
 from breachdesk.costs.summary import Summary
 
-RISKY = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 COST_HEADER = [
     "category",
     "description",
@@ -34,13 +34,6 @@ COST_HEADER = [
     "actual_tax_yen",
     "actual_gross_yen",
 ]
-
-
-def safe_cell(value: Any) -> Any:
-    """Return ``value`` so no spreadsheet evaluates it: text starting with a formula character gets an apostrophe."""
-    if isinstance(value, str) and value.startswith(RISKY):
-        return "'" + value
-    return value
 
 
 def _plain(value: Any) -> Any:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
 from breachdesk.core.errors import NotFound
 from breachdesk.costs import jnsa, sources
@@ -97,15 +97,10 @@ class IncidentEstimate:
 
 
 def item_distribution(*, incident: Incident) -> dict[int, int]:
-    """Return {items bit mask: affected people} with one GROUP BY, never a loop over people."""
-    rows = (
-        vocabulary_people(incident=incident)
-        .values("items")
-        .annotate(n=Count("id"))
-        .order_by()  # no ORDER BY column may leak into the GROUP BY
-        .values_list("items", "n")
-    )
-    return dict(rows)
+    """Return {items bit mask: affected people}: the registry's one GROUP BY scan, cached per registry stamp."""
+    from breachdesk.registry.selectors import affected_item_distribution_cached
+
+    return affected_item_distribution_cached(incident=incident)
 
 
 def vocabulary_people(*, incident: Incident) -> QuerySet[Any]:

@@ -89,9 +89,9 @@ def metric(name: str, incident: Incident) -> Any:
 
 
 def _affected_persons(incident: Incident) -> int:
-    from breachdesk.registry.models import Person
+    from breachdesk.registry.selectors import registry_counts_cached
 
-    return Person.objects.filter(incident=incident, affected=True).count()
+    return int(registry_counts_cached(incident=incident)["affected"])
 
 
 register_metric("affected_persons", _affected_persons)

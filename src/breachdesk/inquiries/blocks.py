@@ -30,6 +30,8 @@ PLACEHOLDERS = (
     "notice_link",
 )
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+ACK_STARTER_KEY = "acknowledgment"
+ACK_STARTER_TITLE = "受付のご連絡（自動送信）"
 
 
 def _check(key: str, body: str) -> None:
@@ -87,6 +89,26 @@ def block_set_preapproved(*, block: AnswerBlock, actor: Any, preapproved: bool, 
         block.save(update_fields=["preapproved", "preapproved_by", "updated_at"])
         events.block_preapproved_event(block=block, actor=actor)
     return block
+
+
+def block_starter_load(*, incident: Incident, actor: Any) -> list[AnswerBlock]:
+    """Write the product's starter wording as draft version 1 of every block key the incident has not written yet.
+
+    Nothing is approved by loading: someone other than ``actor`` reviews and approves each draft.
+    """
+    from breachdesk.inquiries.ack import DEFAULT_ACK
+    from breachdesk.inquiries.defaults import BLOCKS
+
+    starters = [*BLOCKS, (ACK_STARTER_KEY, ACK_STARTER_TITLE, DEFAULT_ACK)]
+    with transaction.atomic():
+        written = set(AnswerBlock.objects.filter(incident=incident).values_list("key", flat=True))
+        made = []
+        for key, title, body in starters:
+            if key in written:
+                continue
+            made.append(block_create(incident=incident, actor=actor, key=key, title=title, body=body))
+            written.add(key)
+    return made
 
 
 def approved_blocks(*, incident: Incident) -> dict[str, AnswerBlock]:

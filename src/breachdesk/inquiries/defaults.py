@@ -26,7 +26,7 @@ BLOCKS: list[tuple[str, str, str]] = [
     (
         "leaked_items",
         "流出した項目",
-        "今回の事案で外部に流出した可能性がある情報は、{{ incident_items_ja }}です。{{ affected }}{{ not_included_ja }}",
+        "今回の事案で外部に流出した可能性がある情報は、{{ incident_items_ja }}です。",
     ),
     (
         "deletion",

@@ -97,6 +97,9 @@ def block_keys_for(inquiry: Inquiry) -> list[str]:
             if "identity_check" not in keys:
                 keys.append("identity_check")
             continue
+        if label == "leaked_items" and "affected_check" not in keys:
+            # The person's own status comes from one block only, so a reply never says it twice.
+            keys.append("affected_check")
         keys.append(label)
     keys.append("closing")
     return keys

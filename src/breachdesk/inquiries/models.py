@@ -112,6 +112,7 @@ class Inquiry(BaseModel):
             models.Index(fields=["incident", "status", "received_at"], name="inq_status_received"),
             models.Index(fields=["incident", "bidx_sender_email"], name="inq_sender"),
             models.Index(fields=["incident", "assignee", "status"], name="inq_assignee"),
+            models.Index(fields=["incident", "-received_at", "-id"], name="inq_list"),  # the desk list's order
         ]
 
     def __str__(self) -> str:

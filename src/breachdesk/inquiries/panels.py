@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.html import format_html_join
 
 from breachdesk.core.roles import Capability
 from breachdesk.incidents.selectors import IncidentAccess
@@ -16,34 +17,41 @@ CHART_HEIGHT = 160
 
 
 def _chart(stats: dict[str, Any]) -> dict[str, Any]:
-    """Lay out the labels-per-day chart as SVG rectangles (stacked bars, one per day); no script needed."""
+    """Lay out the labels-per-day chart as SVG rectangles (stacked bars, one per day); no script needed.
+
+    The rectangles are written here with ``format_html`` rather than by the template: a fortnight of eleven labels
+    is a few hundred values, and printing them one by one through the template engine cost more than the figures.
+    """
     days = stats["chart"]
     if not days:
-        return {"bars": [], "width": CHART_WIDTH, "height": CHART_HEIGHT}
+        return {"svg": "", "width": CHART_WIDTH, "height": CHART_HEIGHT}
     peak = max(sum(d["counts"].values()) for d in days) or 1
     slot = CHART_WIDTH / max(len(days), 1)
-    keys = list(LABELS)
+    names = [(n, key, str(name)) for n, (key, name) in enumerate(LABELS.items())]
     bars = []
     for index, day in enumerate(days):
         y = float(CHART_HEIGHT)
-        for n, key in enumerate(keys):
+        for n, key, name in names:
             count = day["counts"].get(key, 0)
             if not count:
                 continue
             height = count / peak * (CHART_HEIGHT - 20)
             y -= height
             bars.append(
-                {
-                    "x": round(index * slot + 2, 1),
-                    "y": round(y, 1),
-                    "w": round(max(slot - 4, 2), 1),
-                    "h": round(height, 1),
-                    "cls": f"lbl-{n}",
-                    "title": f"{day['day']:%m/%d} {LABELS[key]}: {count}",
-                }
+                (
+                    f"lbl-{n}",
+                    round(index * slot + 2, 1),
+                    round(y, 1),
+                    round(max(slot - 4, 2), 1),
+                    round(height, 1),
+                    f"{day['day']:%m/%d} {name}: {count}",
+                )
             )
-    labels = [{"x": round(i * slot + 2, 1), "text": f"{d['day']:%m/%d}"} for i, d in enumerate(days)]
-    return {"bars": bars, "labels": labels, "width": CHART_WIDTH, "height": CHART_HEIGHT + 14}
+    labels = [(round(i * slot + 2, 1), CHART_HEIGHT + 14, f"{d['day']:%m/%d}") for i, d in enumerate(days)]
+    svg = format_html_join(
+        "", '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>', bars
+    ) + format_html_join("", '<text x="{}" y="{}">{}</text>', labels)
+    return {"svg": svg, "width": CHART_WIDTH, "height": CHART_HEIGHT + 14}
 
 
 def desk_panel_context(access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from breachdesk.core.errors import NotFound
+from breachdesk.core.models import TimelineEvent
 from breachdesk.incidents.models import Incident
+from breachdesk.inquiries import events
 from breachdesk.inquiries import labels as label_vocabulary
 from breachdesk.inquiries.models import (
     Acknowledgment,
@@ -51,8 +54,47 @@ def inquiry_list(
     return qs.order_by("-received_at", "-id")
 
 
+def inquiry_list_count(
+    *,
+    incident: Incident,
+    status: str | None = None,
+    label: str | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    overdue: bool = False,
+) -> int:
+    """Return how many inquiries ``inquiry_list`` gives for these filters, cached under the desk stamp.
+
+    A change (new inquiry, status, labels, assignee, answer) gives a new stamp, so the count is never stale after a
+    change; the "past the SLA" count moves with the clock too, so every count also expires after ``STATS_SECONDS``.
+    """
+    from django.core.cache import cache
+
+    shape_of = (status, label, assignee_id, unassigned, overdue)
+    shape = hashlib.sha256(repr(shape_of).encode()).hexdigest()[:16]
+    key = f"inquiries:list_count:{incident.pk}:{desk_stamp(incident=incident)}:{shape}"
+    cached = cache.get(key)
+    if cached is not None:
+        return int(cached)
+    qs = inquiry_list(
+        incident=incident,
+        status=status,
+        label=label,
+        assignee_id=assignee_id,
+        unassigned=unassigned,
+        overdue=overdue,
+    )
+    count = qs.order_by().count()
+    cache.set(key, count, STATS_SECONDS)
+    return count
+
+
 def inquiry_get(*, incident: Incident, inquiry_id: int) -> Inquiry:
-    inquiry = Inquiry.objects.filter(incident=incident, pk=inquiry_id).select_related("person", "assignee").first()
+    inquiry = (
+        Inquiry.objects.filter(incident=incident, pk=inquiry_id)
+        .select_related("person", "assignee", "acknowledgment")
+        .first()
+    )
     if inquiry is None:
         raise NotFound("No such inquiry.")
     return inquiry
@@ -130,24 +172,46 @@ def unacknowledged_count(*, incident: Incident) -> int:
 
 STATS_SECONDS = 10
 
+# Timeline kinds that change none of the desk's figures; every other event of the incident is taken as a change.
+_STAMP_NOISE = (events.REPLY_DRAFTED, events.REPLY_EDITED, events.MAILBOX_POLLED)
+
+
+def desk_stamp(*, incident: Incident) -> str:
+    """Return a stamp that changes whenever the desk's figures may have changed, in any process.
+
+    Every change of an inquiry, acknowledgment or reply that moves a figure records a timeline event in the same
+    transaction, so the hash of the incident's latest such event is the stamp (one index lookup). The hash is
+    unique over all incidents and times, so a recreated incident never meets an old stamp.
+    """
+    latest = (
+        TimelineEvent.objects.filter(incident=incident)
+        .exclude(kind__in=_STAMP_NOISE)
+        .order_by("-seq")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    return latest or f"new-{incident.pk}-{incident.created_at.timestamp()}"
+
 
 def desk_stats(
     *, incident: Incident, now: datetime | None = None, days: int = 14, fresh: bool = False
 ) -> dict[str, Any]:
     """Return the dashboard figures: unacknowledged, backlog by age, review queue, labels per day, load, breaches.
 
-    The figures are cached for ten seconds per process, because many people watch the same dashboard at once.
+    Many people watch the same dashboard at once, so the figures are cached per process under the desk stamp: a
+    change anywhere (any process) gives a new stamp and so a fresh count at once. The cache also expires after
+    ``STATS_SECONDS``, because the age buckets and SLA breaches move with the clock alone.
     """
     from django.core.cache import cache
 
-    key = f"inquiries:desk_stats:{incident.pk}:{days}"
-    if now is None and not fresh:
-        cached = cache.get(key)
-        if cached is not None:
-            return cached
-    stats = _desk_stats(incident=incident, now=now or timezone.now(), days=days)
-    if now is None:
-        cache.set(key, stats, STATS_SECONDS)
+    if now is not None or fresh:
+        return _desk_stats(incident=incident, now=now or timezone.now(), days=days)
+    key = f"inquiries:desk_stats:{incident.pk}:{days}:{desk_stamp(incident=incident)}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cast(dict[str, Any], cached)
+    stats = _desk_stats(incident=incident, now=timezone.now(), days=days)
+    cache.set(key, stats, STATS_SECONDS)
     return stats
 
 

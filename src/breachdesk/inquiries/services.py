@@ -17,7 +17,7 @@ from breachdesk.incidents.models import Incident, Membership
 from breachdesk.inquiries import events
 from breachdesk.inquiries import labels as label_vocabulary
 from breachdesk.inquiries.ack import ack_enqueue, ack_process, ack_retry
-from breachdesk.inquiries.blocks import block_approve, block_create, block_set_preapproved
+from breachdesk.inquiries.blocks import block_approve, block_create, block_set_preapproved, block_starter_load
 from breachdesk.inquiries.deletion import deletion_complete, deletion_decide_contact, deletion_request_create
 from breachdesk.inquiries.intake.form import form_submit, phone_log, rate_limit_hit
 from breachdesk.inquiries.intake.imap import mailbox_poll, upload_read
@@ -42,6 +42,7 @@ __all__ = [
     "block_approve",
     "block_create",
     "block_set_preapproved",
+    "block_starter_load",
     "deletion_complete",
     "deletion_decide_contact",
     "deletion_request_create",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("replies/<int:reply_id>/review/", replies.reply_review, name="reply_review"),
     path("replies/<int:reply_id>/send/", replies.reply_send, name="reply_send"),
     path("blocks/", blocks.block_list, name="block_list"),
+    path("blocks/starter/", blocks.block_starter, name="block_starter"),
     path("blocks/<int:block_id>/", blocks.block_detail, name="block_detail"),
     path("blocks/<int:block_id>/approve/", blocks.block_approve, name="block_approve"),
     path("blocks/<int:block_id>/preapprove/", blocks.block_preapprove, name="block_preapprove"),

@@ -35,9 +35,16 @@ class NoticesConfig(AppConfig):
 
 def _published_for_summary(incident: Any) -> list[dict[str, Any]]:
     """Return the published notices for the executive summary (``costs.sources`` metric ``notices_published``)."""
+    from django.utils import timezone
+
     from breachdesk.notices.selectors import notices_published
 
+    # Local time (TIME_ZONE), so the date shown beside a notice is the day readers saw it published.
     return [
-        {"number": n.number, "title": n.title, "published_at": n.published_at.isoformat() if n.published_at else None}
+        {
+            "number": n.number,
+            "title": n.title,
+            "published_at": timezone.localtime(n.published_at).isoformat() if n.published_at else None,
+        }
         for n in notices_published(incident=incident)
     ]

@@ -56,7 +56,7 @@ def check_desk_form(incident: Incident) -> CheckResult:
         return not_available(_("The desk's public form is not available yet."))
     if config is None or not config.public_form_open:
         return CheckResult(False, _("The public inquiry form is closed."))
-    return CheckResult(True, _("open"))
+    return CheckResult(True, _("accepting inquiries"))
 
 
 def check_ack_template(incident: Incident) -> CheckResult:

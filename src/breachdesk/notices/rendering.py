@@ -32,7 +32,7 @@ def markdown_html(text: str) -> SafeString:
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-    return mark_safe(clean)  # noqa: S308 - nh3 has just removed everything outside the allowlist
+    return mark_safe(clean)  # noqa: S308 - nh3 removed all outside the allowlist  # nosec
 
 
 def markdown_text(text: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -19,14 +20,14 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from breachdesk.core.crypto import cipher_for
 from breachdesk.incidents.models import Incident
 from breachdesk.notices import counters
-from breachdesk.notices.models import SelfCheckMethod, SelfCheckRequest, SelfCheckState
+from breachdesk.notices.models import RateCounter, SelfCheckMethod, SelfCheckRequest, SelfCheckState
 from breachdesk.outbound.guard import MisSendBlocked, OutboundMessage, outbound_guard_enforce
 
 logger = logging.getLogger(__name__)
@@ -75,8 +76,23 @@ def selfcheck_submit(*, incident_id: int, data: SelfCheckInput, ip: str) -> str:
     per_ip, per_address = limits()
     ip_key = counters.hashed_key(f"selfcheck-ip:{incident_id}", ip or "-")
     address_key = counters.hashed_key(f"selfcheck-address:{incident_id}", bidx)
+    # Accepted requests are counted by the worker from the rows it processes.
+    if connection.vendor == "postgresql":
+        outcome = _submit_one_statement(
+            incident_id=incident_id,
+            limits=((ip_key, per_ip), (address_key, per_address)),
+            honeypot=data.honeypot,
+            row=(method, bidx, birth),
+        )
+        if outcome == Outcome.LIMITED:
+            counters.daily_add(incident_id=incident_id, kind="selfcheck.limited")
+        elif outcome == Outcome.IGNORED:
+            counters.daily_add(incident_id=incident_id, kind="selfcheck.honeypot")
+        else:
+            transaction.on_commit(lambda: wake_worker(incident_id=incident_id))
+        return outcome
     # Two statements on the usual path (the counters, then the queue row): writers serialise on SQLite, so every
-    # statement saved here is throughput. Accepted requests are counted by the worker from the rows it processes.
+    # statement saved here is throughput.
     with transaction.atomic():
         counters.relax_durability()
         hits = counters.rate_hit_many(keys=[ip_key, address_key], window_seconds=WINDOW_SECONDS)
@@ -103,6 +119,45 @@ def _queue_insert(*, incident_id: int, method: str, bidx: bytes, birth: bytes | 
             "VALUES (%s, %s, %s, %s, %s, '', %s)",
             [incident_id, method, bidx, birth, SelfCheckState.PENDING, now],
         )
+
+
+def _submit_one_statement(
+    *, incident_id: int, limits: tuple[tuple[str, int], ...], honeypot: bool, row: tuple[str, bytes, bytes | None]
+) -> str:
+    """Count the request against both limits and queue it in one PostgreSQL statement (one round trip, its own
+    transaction): the queue row is inserted only when no counter is over its limit and the honeypot is empty.
+
+    Run on its own (autocommit, as in a request), the statement's transaction commits without waiting for the WAL
+    flush (``set_config(..., is_local)``), like ``counters.relax_durability``: losing the last milliseconds of
+    requests in a crash costs one more click. Inside a caller's transaction the durability is left alone.
+    """
+    method, bidx, birth = row
+    window = int(time.time() // WINDOW_SECONDS)
+    rate = connection.ops.quote_name(RateCounter._meta.db_table)
+    queue = connection.ops.quote_name(SelfCheckRequest._meta.db_table)
+    over = " OR ".join(["(hits.key = %s AND hits.count > %s)"] * len(limits))
+    relax = "set_config('synchronous_commit', 'off', true)" if connection.get_autocommit() else "''"
+    sql = (
+        f"WITH relaxed AS (SELECT {relax} AS v), "  # noqa: S608 (quoted table names and placeholders only)
+        f'hits AS (INSERT INTO {rate} (key, "window", count) VALUES {", ".join(["(%s, %s, 1)"] * len(limits))} '
+        f'ON CONFLICT (key, "window") DO UPDATE SET count = {rate}.count + 1 RETURNING key, count), '
+        f"verdict AS (SELECT COALESCE(bool_or({over}), false) AS limited FROM hits), "
+        f"queued AS (INSERT INTO {queue} (incident_id, method, bidx, birth_digest, state, claim_token, created_at) "
+        "SELECT %s, %s, %s, %s, %s, '', %s FROM verdict WHERE NOT verdict.limited AND NOT %s RETURNING 1) "
+        "SELECT verdict.limited, (SELECT count(*) FROM queued), (SELECT v FROM relaxed) FROM verdict"
+    )
+    params: list[object] = []
+    for key, _limit in limits:
+        params += [key, window]
+    for key, limit in limits:
+        params += [key, limit]
+    params += [incident_id, method, bidx, birth, SelfCheckState.PENDING, timezone.now(), honeypot]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)  # type: ignore[arg-type]
+        limited, _queued, _relaxed = cursor.fetchone()
+    if limited:
+        return Outcome.LIMITED
+    return Outcome.IGNORED if honeypot else Outcome.QUEUED
 
 
 def wake_worker(*, incident_id: int) -> None:

@@ -32,51 +32,72 @@ CONTRACT_KEYS: dict[str, Any] = {
 }
 CHOICES: dict[str, tuple[str, ...]] = {"role": ROLES, "event": EVENTS, "cause": CAUSES, "encryption": ENCRYPTION}
 BOOLEANS = ("suspected", "recovered_unviewed", "backup_exists", "payment_capable_service")
+# The last year whose deadlines (at most 60 days and some business days later) a ``date`` can still hold.
+LAST_YEAR = 9998
+SHOWN_CHARS = 80
+
+
+def _shown(value: Any) -> str:
+    """Return ``repr(value)`` cut to a readable length, for messages that quote bad input."""
+    text = repr(value)
+    return text if len(text) <= SHOWN_CHARS else f"{text[: SHOWN_CHARS - 1]}… ({len(text)} characters)"
+
+
+def _listed(values: list[Any], most: int = 10) -> str:
+    """Return the first ``most`` of ``values`` for a message, and how many more there are."""
+    shown = ", ".join(map(_shown, values[:most]))
+    return shown if len(values) <= most else f"{shown} and {len(values) - most} more"
 
 
 def parse_aware_at(value: Any) -> datetime:
     """Return ``value`` (ISO 8601 with an offset) as an aware datetime."""
     if not isinstance(value, str):
-        raise InvalidFact(f"aware_at must be an ISO 8601 string with an offset, not {value!r}.")
+        raise InvalidFact(f"aware_at must be an ISO 8601 string with an offset, not {_shown(value)}.")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise InvalidFact(f"aware_at is not ISO 8601: {value!r}.") from None
+        raise InvalidFact(f"aware_at is not ISO 8601: {_shown(value)}.") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
-        raise InvalidFact(f"aware_at needs an offset such as +09:00: {value!r}.")
-    return parsed
+        raise InvalidFact(f"aware_at needs an offset such as +09:00: {_shown(value)}.")
+    return _in_range(parsed)
+
+
+def _in_range(moment: datetime) -> datetime:
+    if moment.year > LAST_YEAR:
+        raise InvalidFact(f"aware_at must be before the year {LAST_YEAR + 1}, not {moment.isoformat()}.")
+    return moment
 
 
 def check_value(name: str, value: Any) -> Any:
     """Return ``value`` checked (and normalised) for the fact ``name``; raise ``InvalidFact`` naming it."""
     if name in BOOLEANS:
         if not isinstance(value, bool):
-            raise InvalidFact(f"{name} must be true or false, not {value!r}.")
+            raise InvalidFact(f"{name} must be true or false, not {_shown(value)}.")
         return value
     if name in CHOICES:
         if value not in CHOICES[name]:
-            raise InvalidFact(f"Unknown {name} value {value!r}; expected one of: {', '.join(CHOICES[name])}.")
+            raise InvalidFact(f"Unknown {name} value {_shown(value)}; expected one of: {', '.join(CHOICES[name])}.")
         return value
     if name in ("persons", "without_contact"):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise InvalidFact(f"{name} must be a whole number of at least 0, not {value!r}.")
+            raise InvalidFact(f"{name} must be a whole number of at least 0, not {_shown(value)}.")
         return value
     if name == "items":
         if not isinstance(value, list | tuple | set | frozenset) or not all(isinstance(v, str) for v in value):
-            raise InvalidFact(f"items must be a list of item keys, not {value!r}.")
+            raise InvalidFact(f"items must be a list of item keys, not {_shown(value)}.")
         unknown = sorted(set(value) - ITEMS)
         if unknown:
-            raise InvalidFact(f"Unknown items values: {', '.join(map(repr, unknown))}.")
+            raise InvalidFact(f"Unknown items values: {_listed(unknown)}.")
         return frozenset(value)
     if name == "jurisdictions":
         if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
-            raise InvalidFact(f'jurisdictions must be a non-empty list such as ["JP"], not {value!r}.')
+            raise InvalidFact(f'jurisdictions must be a non-empty list such as ["JP"], not {_shown(value)}.')
         unknown = sorted(set(value) - set(JURISDICTIONS))
         if unknown:
-            raise InvalidFact(f"Unknown jurisdictions values: {', '.join(map(repr, unknown))}; use JP or EU.")
+            raise InvalidFact(f"Unknown jurisdictions values: {_listed(unknown)}; use JP or EU.")
         return tuple(j for j in JURISDICTIONS if j in value)
     if name == "aware_at":
-        return value if isinstance(value, datetime) else parse_aware_at(value)
+        return _in_range(value) if isinstance(value, datetime) else parse_aware_at(value)
     raise UnknownFact(f"Unknown fact: {name!r}.")
 
 
@@ -88,7 +109,7 @@ def parse_facts(data: Any, *, allowed: Iterable[str] = CONTRACT_KEYS) -> Facts:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise UnknownFact(
-            f"Unknown keys: {', '.join(map(repr, unknown))}. Known keys: {', '.join(sorted(allowed))}.",
+            f"Unknown keys: {_listed(unknown)}. Known keys: {', '.join(sorted(allowed))}.",
             extra={"unknown": unknown},
         )
     missing = sorted(k for k, default in CONTRACT_KEYS.items() if default is None and k not in data)

@@ -27,7 +27,8 @@ def parse_fact_value(fact: str, text: str) -> Any:
         raise forms.ValidationError(_("Enter true or false."))
     if fact in ("persons", "without_contact"):
         digits = text.replace(",", "").replace("_", "")
-        if not digits.isdigit():
+        # ``isdigit`` is also true for "²" and other digits ``int`` refuses; 18 digits is more than anyone counts.
+        if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
             raise forms.ValidationError(_("Enter a whole number."))
         return int(digits)
     if fact == "items":

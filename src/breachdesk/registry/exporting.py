@@ -7,6 +7,8 @@ import csv
 from typing import IO, Any
 
 from breachdesk.core.crypto import cipher_for
+from breachdesk.core.exports import safe_cell as safe_cell  # re-exported: tests and callers import it here
+from breachdesk.core.exports import safe_row
 from breachdesk.incidents.models import Incident
 from breachdesk.registry import items as vocabulary
 from breachdesk.registry.masking import mask
@@ -25,14 +27,6 @@ HEADER = [
     "items",
     "source",
 ]
-_RISKY = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def safe_cell(value: Any) -> Any:
-    """Return ``value`` so that no spreadsheet reads it as a formula (OWASP CSV injection): prefix an apostrophe."""
-    if isinstance(value, str) and value.startswith(_RISKY):
-        return "'" + value
-    return value
 
 
 def rows(*, incident: Incident, masked: bool) -> Any:
@@ -49,13 +43,15 @@ def rows(*, incident: Incident, masked: bool) -> Any:
         values = [cipher.decrypt(label, blob) or "" for label, blob in zip(labels, row[1:8], strict=True)]
         if masked:
             values = [mask(label, value) for label, value in zip(labels, values, strict=True)]
-        yield [
-            safe_cell(row[0]),
-            *[safe_cell(v) for v in values],
-            "1" if row[8] else "0",
-            ",".join(vocabulary.keys_of(row[9])),
-            row[10],
-        ]
+        yield safe_row(
+            [
+                row[0],
+                *values,
+                "1" if row[8] else "0",
+                ",".join(vocabulary.keys_of(row[9])),
+                row[10],
+            ]
+        )
 
 
 def write(*, incident: Incident, fmt: str, encoding: str, masked: bool, out: IO[bytes]) -> int:

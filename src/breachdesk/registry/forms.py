@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,15 @@ class MappingForm(forms.Form):
             self.fields[f"col_{index}"] = forms.ChoiceField(
                 label=header or f"#{index + 1}", choices=choices, initial=key or vocabulary.IGNORE
             )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("items") and cleaned.get("source") != Source.AFFECTED_LIST:
+            self.add_error(
+                "items",
+                _("Leaked items for every row apply to an affected list only; choose it above or clear them."),
+            )
+        return cleaned
 
     def mapping(self) -> dict[str, str]:
         return {header: self.cleaned_data[f"col_{i}"] for i, header in enumerate(self.headers) if header}

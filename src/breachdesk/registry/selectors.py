@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, F, Q, QuerySet
 
 from breachdesk.core.crypto import cipher_for
 from breachdesk.core.errors import NotFound, ValidationFailed
@@ -67,25 +67,117 @@ def person_get(*, incident: Incident, person_id: int) -> Person:
 
 def registry_counts(*, incident: Incident) -> dict[str, Any]:
     """Return the aggregate counts: people, affected, per source, and affected people per item (one scan)."""
-    people = Person.objects.filter(incident=incident)
-    aggregates: dict[str, Any] = {"n_total": Count("id"), "n_affected": Count("id", filter=Q(affected=True))}
-    for key, bit in vocabulary.BITS.items():
-        aggregates[f"item_{key}"] = Sum(
-            Case(
-                When(affected=True, then=F("items").bitand(bit)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-    row = people.aggregate(**aggregates)
-    by_item = []
-    for key, bit in vocabulary.BITS.items():
-        value = row[f"item_{key}"] or 0
-        count = value // bit
-        if count:
-            by_item.append({"key": key, "label": vocabulary.label(key), "count": count})
-    sources = dict(people.values_list("source").annotate(n=Count("id")).values_list("source", "n"))
-    return {"total": row["n_total"], "affected": row["n_affected"], "by_item": by_item, "by_source": sources}
+    return _counts_labelled(_registry_tally(incident=incident))
+
+
+def registry_counts_cached(*, incident: Incident) -> dict[str, Any]:
+    """Return ``registry_counts``, computed once per registry stamp and process (the dashboard's panel).
+
+    The stamp changes with every import, rollback, leak match or manual entry, in any process, so the counts are
+    never stale after a change; the signal ``registry_changed`` also clears this process's copy at once.
+    """
+    return _counts_labelled(_registry_tally_cached(incident=incident))
+
+
+def affected_item_distribution_cached(*, incident: Incident) -> dict[int, int]:
+    """Return {items bit mask: affected people}, from the same cached scan as ``registry_counts_cached``."""
+    return dict(_registry_tally_cached(incident=incident)["masks"])
+
+
+def _registry_tally_cached(*, incident: Incident) -> dict[str, Any]:
+    from django.core.cache import cache
+
+    key = f"registry:counts:{incident.pk}:{registry_stamp(incident=incident)}:{_generation.get(incident.pk, 0)}"
+    tally = cache.get(key)
+    if tally is None:
+        tally = _registry_tally(incident=incident)
+        cache.set(key, tally, COUNTS_SECONDS)
+    return cast(dict[str, Any], tally)
+
+
+COUNTS_SECONDS = 3600
+# Per process: bumped by ``registry_changed`` (see ``registry_changed_clear``).
+_generation: dict[int, int] = {}
+
+
+def registry_changed_clear(sender: Any, incident: Incident, **kwargs: Any) -> None:
+    """Forget this process's cached counts of ``incident`` (receiver of ``registry_changed``)."""
+    _generation[incident.pk] = _generation.get(incident.pk, 0) + 1
+
+
+def _changing_kinds() -> tuple[str, ...]:
+    """Return the registry's timeline kinds that record a change of people or items (all but the export)."""
+    from breachdesk.registry import events
+
+    return tuple(
+        value
+        for name, value in vars(events).items()
+        if name.isupper() and isinstance(value, str) and value.startswith("registry.") and value != events.EXPORTED
+    )
+
+
+def registry_stamp(*, incident: Incident) -> str:
+    """Return a stamp that changes whenever the registry of ``incident`` may have changed, in any process.
+
+    Made of the latest registry event (every import, rollback, leak match and manual entry records one in the same
+    transaction; its hash is unique over incidents and times) and the latest job update (a running or failed
+    import commits rows before its event). Two index lookups.
+    """
+    from breachdesk.core.models import TimelineEvent
+
+    event = (
+        TimelineEvent.objects.filter(incident=incident, kind__in=_changing_kinds())
+        .order_by("-seq")
+        .values_list("hash", flat=True)
+        .first()
+    )
+    job = (
+        ImportJob.objects.filter(incident=incident)
+        .order_by("-updated_at", "-id")
+        .values_list("id", "updated_at")
+        .first()
+    )
+    job_part = f"{job[0]}@{job[1].timestamp()}" if job else "-"
+    return f"{event or incident.created_at.timestamp()}:{job_part}"
+
+
+def _registry_tally(*, incident: Incident) -> dict[str, Any]:
+    """Count people by (affected, items, source) in one GROUP BY: every figure of the panel is a sum of these."""
+    rows = (
+        Person.objects.filter(incident=incident)
+        .values_list("affected", "items", "source")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    total = affected = 0
+    per_item = dict.fromkeys(vocabulary.BITS, 0)
+    sources: dict[str, int] = {}
+    masks: dict[int, int] = {}
+    for is_affected, items, source, n in rows:
+        total += n
+        sources[source] = sources.get(source, 0) + n
+        if is_affected:
+            affected += n
+            masks[items or 0] = masks.get(items or 0, 0) + n
+            for key, bit in vocabulary.BITS.items():
+                if (items or 0) & bit:
+                    per_item[key] += n
+    return {"total": total, "affected": affected, "per_item": per_item, "by_source": sources, "masks": masks}
+
+
+def _counts_labelled(tally: dict[str, Any]) -> dict[str, Any]:
+    """Add the item labels (in the active language) to a tally."""
+    by_item = [
+        {"key": key, "label": vocabulary.label(key), "count": count}
+        for key, count in tally["per_item"].items()
+        if count
+    ]
+    return {
+        "total": tally["total"],
+        "affected": tally["affected"],
+        "by_item": by_item,
+        "by_source": dict(tally["by_source"]),
+    }
 
 
 def job_list(*, incident: Incident) -> QuerySet[ImportJob]:

@@ -8,6 +8,7 @@ record, because their column names tell what a value is. Pure Python (openpyxl f
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import io
@@ -20,11 +21,18 @@ from typing import IO, Any
 
 from breachdesk.scanner import detectors, prefilter
 
-CHUNK_SIZE = 16 * 1024 * 1024
+# Blocks of 1 MB: the block and its shape stay in the CPU's L2 cache for the prefilter's passes, and the allocator
+# reuses the same memory block after block instead of faulting in fresh pages.
+CHUNK_SIZE = 1024 * 1024
 SNIFF_SIZE = 64 * 1024
 
-# line (or row), column, type, confidence, masked value
-RawFinding = tuple[int, int, str, float, str]
+# A CSV field longer than this stops the read of the file there (the csv module's own guard).
+CSV_FIELD_LIMIT = 64 * 1024 * 1024
+# A line longer than this is cut (a minified JSON file, a binary blob that slipped through).
+MAX_LINE = 64 * 1024 * 1024
+
+# line (or row), column, type, confidence, masked value, sheet name (XLSX only, else "")
+RawFinding = tuple[int, int, str, float, str, str]
 
 TEXT = "text"
 CSV = "csv"
@@ -40,7 +48,33 @@ _BINARY_MAGIC = (
 
 
 class UnreadableFile(Exception):
-    """Say that a file cannot be scanned; the message is a short reason that never quotes the file's content."""
+    """Say that a file cannot be scanned; the message is a short reason that never quotes the file's content.
+
+    ``line`` (or row) and ``offset`` (bytes) say where reading stopped, when that is known; ``str()`` names them.
+    """
+
+    def __init__(self, reason: str, *, line: int | None = None, offset: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line
+        self.offset = offset
+
+    def __str__(self) -> str:
+        if self.line is not None:
+            return f"{self.reason} at line {self.line}"
+        if self.offset is not None:
+            return f"{self.reason} at byte {self.offset}"
+        return self.reason
+
+
+def _failure(exc: BaseException) -> str:
+    """Return the short reason for an exception raised while reading: its kind and class, never its message."""
+    name = type(exc).__name__
+    if isinstance(exc, (gzip.BadGzipFile, EOFError, zlib.error)):
+        return f"corrupt gzip: {name}"
+    if isinstance(exc, csv.Error):
+        return f"malformed csv: {name}"
+    return f"unreadable: {name}"
 
 
 @dataclass
@@ -49,6 +83,8 @@ class ReadResult:
 
     findings: list[RawFinding] = field(default_factory=list)
     newlines: int = 0
+    # Set when reading stopped early (a truncated gzip stream, a malformed CSV row): what was read still counts.
+    error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +120,22 @@ def _encoding_of(sample: bytes) -> str | None:
     return None if controls > len(sample) // 10 else "utf-8"
 
 
+def _gz_sample(path: Path) -> bytes:
+    """Return the first ``SNIFF_SIZE`` decompressed bytes; a stream that breaks after some data is sniffed on them
+    (the read reports the break later, keeping what came before it)."""
+    pieces: list[bytes] = []
+    size = 0
+    with gzip.open(path, "rb") as handle:
+        try:
+            while size < SNIFF_SIZE and (data := handle.read1(SNIFF_SIZE - size)):
+                pieces.append(data)
+                size += len(data)
+        except (gzip.BadGzipFile, EOFError, zlib.error):
+            if not size:
+                raise
+    return b"".join(pieces)
+
+
 def file_type_sniff(*, path: Path) -> FileType:
     """Return how to read ``path``; raise ``UnreadableFile`` for binary, corrupt or unreadable files."""
     name = path.name
@@ -91,13 +143,12 @@ def file_type_sniff(*, path: Path) -> FileType:
     try:
         if gz:
             name = name[:-3]
-            with gzip.open(path, "rb") as handle:
-                sample = handle.read(SNIFF_SIZE)
+            sample = _gz_sample(path)
         else:
             with path.open("rb") as handle:
                 sample = handle.read(SNIFF_SIZE)
-    except (gzip.BadGzipFile, EOFError, zlib.error):
-        raise UnreadableFile("corrupt gzip") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise UnreadableFile(f"corrupt gzip: {type(exc).__name__}") from None
     except OSError as exc:
         raise UnreadableFile(f"unreadable: {type(exc).__name__}") from None
     kind = _kind_of(name)
@@ -134,36 +185,69 @@ def _range_chunks(path: Path, start: int, end: int | None) -> Iterator[bytes]:
 
 
 def _gz_chunks(path: Path) -> Iterator[bytes]:
+    """Yield the decompressed stream in chunks of about ``CHUNK_SIZE``; a broken stream yields what came before."""
     with gzip.open(path, "rb") as handle:
-        while data := handle.read(CHUNK_SIZE):
-            yield data
+        pieces: list[bytes] = []
+        size = 0
+        while True:
+            try:
+                # read1 returns what one step of decompression gives: when the stream breaks, nothing read is lost.
+                data = handle.read1(CHUNK_SIZE)
+            except (OSError, EOFError, zlib.error):
+                if pieces:
+                    yield b"".join(pieces)
+                raise
+            if data:
+                pieces.append(data)
+                size += len(data)
+            if pieces and (size >= CHUNK_SIZE or not data):
+                yield b"".join(pieces)
+                pieces.clear()
+                size = 0
+            if not data:
+                return
 
 
 def _utf8_blocks(chunks: Iterable[bytes], encoding: str) -> Iterator[bytes]:
     """Yield normalised UTF-8 blocks that end at a line end, whatever the source encoding."""
     decoder = None if encoding == "utf-8" else codecs.getincrementaldecoder(encoding)(errors="replace")
-    carry = b""
+    pending: list[bytes] = []  # the start of a line longer than a chunk
+    pending_size = 0
     for chunk in chunks:
         data = chunk if decoder is None else decoder.decode(chunk).encode("utf-8")
-        data = carry + data if carry else data
         cut = data.rfind(b"\n") + 1
-        if cut == 0 and len(data) < 4 * CHUNK_SIZE:
-            carry = data  # One very long line: wait for its end, within reason.
+        if cut == 0 and pending_size + len(data) < MAX_LINE:
+            pending.append(data)  # One very long line: wait for its end, within reason.
+            pending_size += len(data)
             continue
         if cut == 0:
             cut = len(data)
-        carry = data[cut:]
-        yield prefilter.bytes_normalise(data=data[:cut])
+        head = data[:cut] if cut < len(data) else data
+        if pending:
+            head = b"".join([*pending, head])
+            pending.clear()
+        pending_size = len(data) - cut
+        if pending_size:
+            pending.append(data[cut:])
+        yield prefilter.bytes_normalise(data=head)
     if decoder is not None:
-        carry += decoder.decode(b"", final=True).encode("utf-8")
-    if carry:
-        yield prefilter.bytes_normalise(data=carry)
+        pending.append(decoder.decode(b"", final=True).encode("utf-8"))
+    if rest := b"".join(pending):
+        yield prefilter.bytes_normalise(data=rest)
 
 
-def _scan_blocks(blocks: Iterable[bytes]) -> ReadResult:
+def _scan_blocks(blocks: Iterator[bytes]) -> ReadResult:
     result = ReadResult()
     line_base = 1
-    for block in blocks:
+    while True:
+        try:
+            block = next(blocks, None)
+        except (OSError, EOFError, zlib.error, UnicodeError) as exc:
+            # A truncated or corrupt stream: keep what was read, and say where reading stopped.
+            result.error = str(UnreadableFile(_failure(exc), line=line_base))
+            return result
+        if block is None:
+            return result
         line = line_base
         previous = 0
         for start in prefilter.block_hits(block=block):
@@ -171,12 +255,12 @@ def _scan_blocks(blocks: Iterable[bytes]) -> ReadResult:
             previous = start
             stop = block.find(b"\n", start)
             text = block[start : stop if stop >= 0 else len(block)].decode("utf-8", "replace")
-            for found in detectors.text_scan(text=text, normalised=False):
-                result.findings.append((line, found.start + 1, found.type, found.confidence, found.masked))
-        newlines = block.count(b"\n")
+            # The block went through bytes_normalise, which maps characters exactly as text_normalise does.
+            for found in detectors.text_scan(text=text, normalised=True):
+                result.findings.append((line, found.start + 1, found.type, found.confidence, found.masked, ""))
+        newlines = line - line_base + block.count(b"\n", previous)  # one pass over the block in all
         result.newlines += newlines
         line_base += newlines
-    return result
 
 
 def text_read(*, path: Path, file_type: FileType, start: int = 0, end: int | None = None) -> ReadResult:
@@ -192,9 +276,9 @@ def _text_stream(path: Path, file_type: FileType) -> IO[str]:
     return io.TextIOWrapper(raw, encoding=file_type.encoding, errors="replace", newline="")
 
 
-def _scan_cell(value: str, hint: str | None, line: int, column: int, out: list[RawFinding]) -> None:
+def _scan_cell(value: str, hint: str | None, line: int, column: int, out: list[RawFinding], sheet: str = "") -> None:
     for found in detectors.text_scan(text=value, hint=hint):
-        out.append((line, column, found.type, found.confidence, found.masked))
+        out.append((line, column, found.type, found.confidence, found.masked, sheet))
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -211,20 +295,25 @@ def _header_hints(row: list[str]) -> list[str | None] | None:
 def csv_read(*, path: Path, file_type: FileType) -> ReadResult:
     """Scan a CSV or TSV file cell by cell; the header row names each column's type."""
     result = ReadResult()
-    csv.field_size_limit(64 * 1024 * 1024)
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     delimiter = "\t" if file_type.kind == TSV else ","
     with _text_stream(path, file_type) as stream:
         hints: list[str | None] = []
-        for number, row in enumerate(csv.reader(stream, delimiter=delimiter), start=1):
-            if number == 1:
-                found_hints = _header_hints(row)
-                if found_hints is not None:
-                    hints = found_hints
-                    continue
-            for index, cell in enumerate(row):
-                if cell:
-                    _scan_cell(cell, hints[index] if index < len(hints) else None, number, index + 1, result.findings)
-        result.newlines = 0
+        reader = csv.reader(stream, delimiter=delimiter)
+        try:
+            for number, row in enumerate(reader, start=1):
+                if number == 1:
+                    found_hints = _header_hints(row)
+                    if found_hints is not None:
+                        hints = found_hints
+                        continue
+                for index, cell in enumerate(row):
+                    if cell:
+                        hint = hints[index] if index < len(hints) else None
+                        _scan_cell(cell, hint, number, index + 1, result.findings)
+        except (csv.Error, OSError, EOFError, zlib.error, UnicodeError) as exc:
+            # An oversized field or a truncated gzip stream: keep the rows read so far.
+            result.error = str(UnreadableFile(_failure(exc), line=max(reader.line_num, 1)))
     return result
 
 
@@ -239,8 +328,21 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def cell_reference(*, row: int, column: int) -> str:
+    """Return the spreadsheet name of a cell (row 2, column 28 -> ``AB2``)."""
+    letters = ""
+    while column > 0:
+        column, remainder = divmod(column - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return f"{letters}{row}"
+
+
 def xlsx_read(*, path: Path, file_type: FileType) -> ReadResult:
-    """Scan every sheet of a workbook cell by cell; each sheet's first row may name the columns."""
+    """Scan every sheet of a workbook cell by cell; each sheet's first row may name the columns.
+
+    Findings carry the sheet's name; a sheet that cannot be read (a broken part inside the zip) stops the read
+    there, with the sheet's position and the row in the error.
+    """
     try:
         import openpyxl
     except ImportError:
@@ -248,27 +350,37 @@ def xlsx_read(*, path: Path, file_type: FileType) -> ReadResult:
     result = ReadResult()
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception:
-        raise UnreadableFile("corrupt xlsx") from None
+    except Exception as exc:  # openpyxl raises anything on garbage: zip, XML, KeyError, ValueError, ...
+        raise UnreadableFile(f"corrupt xlsx: {type(exc).__name__}") from None
     try:
-        for sheet in book.worksheets:
-            hints: list[str | None] = []
-            first_row = sheet.min_row or 1
-            first_col = sheet.min_column or 1
-            for offset, values in enumerate(sheet.iter_rows(values_only=True)):
-                row_number = first_row + offset
-                cells = ["" if value is None else _cell_text(value) for value in values]
-                if offset == 0:
-                    found_hints = _header_hints(cells)
-                    if found_hints is not None:
-                        hints = found_hints
-                        continue
-                for index, cell in enumerate(cells):
-                    if cell:
-                        hint = hints[index] if index < len(hints) else None
-                        _scan_cell(cell, hint, row_number, first_col + index, result.findings)
+        for position, sheet in enumerate(book.worksheets, start=1):
+            row_number = 0
+            try:
+                title = str(sheet.title)
+                hints: list[str | None] = []
+                first_row = sheet.min_row or 1
+                first_col = sheet.min_column or 1
+                for offset, values in enumerate(sheet.iter_rows(values_only=True)):
+                    row_number = first_row + offset
+                    cells = ["" if value is None else _cell_text(value) for value in values]
+                    if offset == 0:
+                        found_hints = _header_hints(cells)
+                        if found_hints is not None:
+                            hints = found_hints
+                            continue
+                    for index, cell in enumerate(cells):
+                        if cell:
+                            hint = hints[index] if index < len(hints) else None
+                            _scan_cell(cell, hint, row_number, first_col + index, result.findings, title)
+            except Exception as exc:  # a broken sheet part: keep what the other sheets held
+                where = f" in sheet {position}"
+                reason = f"corrupt xlsx: {type(exc).__name__}{where}"
+                result.error = str(UnreadableFile(reason, line=row_number or None))
+                break
     finally:
-        book.close()
+        # Closing a broken archive may fail again; the read is already reported.
+        with contextlib.suppress(Exception):
+            book.close()
     return result
 
 
@@ -338,7 +450,7 @@ class _SqlReader:
         block = prefilter.bytes_normalise(data=text.encode("utf-8"))
         if prefilter.block_hits(block=block):
             for found in detectors.text_scan(text=text):
-                self.result.findings.append((number, found.start + 1, found.type, found.confidence, found.masked))
+                self.result.findings.append((number, found.start + 1, found.type, found.confidence, found.masked, ""))
 
     def copy_row(self, number: int, text: str) -> None:
         hints = self.copying or []
@@ -348,7 +460,7 @@ class _SqlReader:
                 hint = hints[index] if index < len(hints) else None
                 for found in detectors.text_scan(text=cell, hint=hint):
                     self.result.findings.append(
-                        (number, offset + found.start + 1, found.type, found.confidence, found.masked)
+                        (number, offset + found.start + 1, found.type, found.confidence, found.masked, "")
                     )
             offset += len(cell) + 1
 
@@ -375,16 +487,20 @@ class _SqlReader:
             base = token.start(value_group)
             for found in detectors.text_scan(text=value, hint=hint):
                 self.result.findings.append(
-                    (number, base + found.start + 1, found.type, found.confidence, found.masked)
+                    (number, base + found.start + 1, found.type, found.confidence, found.masked, "")
                 )
 
 
 def sql_read(*, path: Path, file_type: FileType) -> ReadResult:
     """Scan a SQL dump; values of INSERT statements and COPY blocks are read with their column names."""
     reader = _SqlReader()
+    number = 0
     with _text_stream(path, file_type) as stream:
-        for number, text in enumerate(stream, start=1):
-            reader.line(number, text)
+        try:
+            for number, text in enumerate(stream, start=1):
+                reader.line(number, text)
+        except (OSError, EOFError, zlib.error, UnicodeError) as exc:
+            reader.result.error = str(UnreadableFile(_failure(exc), line=number + 1))
     return reader.result
 
 
@@ -405,7 +521,5 @@ def file_read(*, path: Path, file_type: FileType, start: int = 0, end: int | Non
         return READERS[file_type.kind](path=path, file_type=file_type)
     except UnreadableFile:
         raise
-    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
-        raise UnreadableFile(f"corrupt: {type(exc).__name__}") from None
-    except (OSError, csv.Error, UnicodeError) as exc:
-        raise UnreadableFile(f"unreadable: {type(exc).__name__}") from None
+    except (OSError, EOFError, zlib.error, csv.Error, UnicodeError) as exc:
+        raise UnreadableFile(_failure(exc), offset=start or None) from None

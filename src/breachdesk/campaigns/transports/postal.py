@@ -22,8 +22,8 @@ from django.utils import timezone
 from breachdesk.campaigns.rendering import item_labels, person_values, render_notice
 from breachdesk.campaigns.transports.base import Outcome, Transport
 from breachdesk.core.errors import ApplicationError
+from breachdesk.core.exports import safe_cell
 from breachdesk.outbound.guard import OutboundMessage, outbound_guard_check
-from breachdesk.registry.exporting import safe_cell
 
 if TYPE_CHECKING:
     from breachdesk.campaigns.models import Campaign, Delivery

@@ -44,6 +44,12 @@ def test_a_master_key_of_the_wrong_length_is_refused(tmp_path: Path) -> None:
     assert "BREACHDESK_MASTER_KEY must decode to exactly 32 bytes" in result.stderr
 
 
+def test_a_previous_master_key_that_is_not_base64_is_refused(tmp_path: Path) -> None:
+    result = _check(tmp_path, BREACHDESK_MASTER_KEY_PREVIOUS="not base64!")
+    assert result.returncode != 0
+    assert "BREACHDESK_MASTER_KEY_PREVIOUS is not valid base64" in result.stderr
+
+
 def test_a_secret_can_come_from_a_file(tmp_path: Path) -> None:
     key_file = tmp_path / "master"
     key_file.write_text(base64.b64encode(os.urandom(32)).decode())

@@ -7,12 +7,13 @@ import pytest
 from breachdesk.costs import demo
 from breachdesk.costs.models import CostItem, ExecutiveReport, ReportKind, ReportStatus
 from breachdesk.costs.selectors import cost_sheet, incident_estimate
-from breachdesk.costs.tests.helpers import add_people, run_worker
+from breachdesk.costs.tests.helpers import add_people
 from breachdesk.incidents.demo import DEMO_CODE
 from breachdesk.registry.demo import AFFECTED_ITEMS
 from breachdesk.registry.items import ITEM_KEYS
 from breachdesk.testing.factories import incident_create
 from breachdesk.testing.fixtures import World
+from breachdesk.testing.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 

@@ -65,11 +65,17 @@ def test_people_without_recorded_items_are_counted_apart(incident: Incident) -> 
     assert (estimate.persons, estimate.without_items, estimate.total_yen) == (1, 4, 3_000)  # 500 × 2 × 3
 
 
-def test_the_distribution_is_one_grouped_query(incident: Incident, django_assert_num_queries: Any) -> None:
+def test_the_distribution_is_one_grouped_scan_then_served_from_the_registry_cache(
+    incident: Incident, django_assert_max_num_queries: Any
+) -> None:
     add_people(incident, [(["name"], 50), (["name", "address"], 20)])
-    with django_assert_num_queries(1):
+    with django_assert_max_num_queries(3) as first:  # the registry stamp, then one GROUP BY over people
         distribution = item_distribution(incident=incident)
     assert sorted(distribution.values()) == [20, 50]
+    assert sum("GROUP BY" in q["sql"] for q in first.captured_queries) == 1
+    with django_assert_max_num_queries(2) as again:  # the stamp only: no scan of people
+        assert item_distribution(incident=incident) == distribution
+    assert not any("GROUP BY" in q["sql"] for q in again.captured_queries)
 
 
 def test_an_empty_registry_estimates_zero(incident: Incident) -> None:

@@ -15,8 +15,9 @@ from breachdesk.costs import services
 from breachdesk.costs.errors import InvalidCostItem, InvalidFactors
 from breachdesk.costs.models import CostSettings, ExecutiveReport, ReportKind, ReportStatus
 from breachdesk.costs.selectors import cost_line, cost_sheet
-from breachdesk.costs.tests.helpers import fake_metrics, no_metrics, run_worker
+from breachdesk.costs.tests.helpers import fake_metrics, no_metrics
 from breachdesk.testing.fixtures import World
+from breachdesk.testing.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 TOKYO = ZoneInfo("Asia/Tokyo")

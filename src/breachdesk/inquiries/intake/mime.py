@@ -6,7 +6,9 @@ no inquiry is lost because its mail was malformed.
 
 from __future__ import annotations
 
+import base64
 import email
+import email.errors
 import email.policy
 import hashlib
 import re
@@ -120,7 +122,8 @@ def _ids(value: str) -> list[str]:
 
 def auto_reason(message: EmailMessage) -> str:
     """Return why a message looks automatic (loop guard), or an empty string for a person's mail."""
-    auto = (message.get("Auto-Submitted") or "").strip().lower()
+    # A header with a non-ASCII byte comes back as a ``Header`` object, not a string: read every value through str().
+    auto = str(message.get("Auto-Submitted") or "").strip().lower()
     if auto and auto != "no":
         return "auto-submitted"
     if message.get("X-Auto-Response-Suppress"):
@@ -129,12 +132,12 @@ def auto_reason(message: EmailMessage) -> str:
             return "auto-response-suppress"
     if message.get("List-Id") or message.get("List-Unsubscribe"):
         return "mailing-list"
-    precedence = (message.get("Precedence") or "").strip().lower()
+    precedence = str(message.get("Precedence") or "").strip().lower()
     if precedence in ("bulk", "junk", "list", "auto_reply"):
         return "precedence"
     if message.get("X-Autoreply") or message.get("X-Autorespond"):
         return "autoreply"
-    sender = (message.get("Return-Path") or "").strip()
+    sender = str(message.get("Return-Path") or "").strip()
     if sender in ("<>",) or re.search(r"mailer-daemon|postmaster", str(message.get("From") or ""), re.I):
         return "bounce"
     return ""
@@ -162,11 +165,17 @@ def parse(raw: bytes) -> ParsedMail:
             out.date = None
     except (TypeError, ValueError, IndexError):
         problems.append("header:date")
-    out.auto_reason = auto_reason(message)
+    try:
+        out.auto_reason = auto_reason(message)
+    except Exception:  # a header the parser cannot read: the mail is still a person's inquiry
+        problems.append("header:auto")
     texts: list[str] = []
     htmls: list[str] = []
     for part in _walk(message, problems):
-        _read_part(part, out, texts, htmls)
+        try:
+            _read_part(part, out, texts, htmls)
+        except Exception:  # a part the email package cannot read must not lose the rest of the mail
+            problems.append("payload")
     out.html = sanitize_html("\n".join(htmls)) if htmls else ""
     text = "\n".join(t for t in texts if t.strip())
     if not text and htmls:
@@ -210,16 +219,30 @@ def _first_address(message: EmailMessage, problems: list[str]) -> tuple[str, str
     return "", ""
 
 
+def _salvage_base64(raw: object) -> bytes:
+    """Decode the whole 4-character groups of a base64 text whose length is wrong (the tail is lost)."""
+    text = re.sub(rb"[^A-Za-z0-9+/]", b"", raw.encode("ascii", "ignore") if isinstance(raw, str) else b"")
+    return base64.b64decode(text[: len(text) // 4 * 4])
+
+
 def _read_part(part: EmailMessage, out: ParsedMail, texts: list[str], htmls: list[str]) -> None:
     content_type = (part.get_content_type() or "application/octet-stream").lower()
-    disposition = (part.get("Content-Disposition") or "").lower()
+    disposition = str(part.get("Content-Disposition") or "").lower()
     filename = part.get_filename()
     payload: object
+    known_defects = len(part.defects)
     try:
         payload = part.get_payload(decode=True)
     except Exception:
         out.problems.append("payload")
         payload = None
+    decoding_defects = part.defects[known_defects:]
+    if decoding_defects:
+        # Broken base64 (bad length, characters or padding) comes back partly or not at all decoded: say so, and
+        # decode what can be decoded rather than show the base64 text as if it were the message.
+        out.problems.append("payload")
+        if any(isinstance(d, email.errors.InvalidBase64LengthDefect) for d in decoding_defects):
+            payload = _salvage_base64(part.get_payload(decode=False))
     if not isinstance(payload, bytes):
         raw = part.get_payload()
         payload = raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""

@@ -38,6 +38,23 @@ def block_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespons
 
 
 @incident_view()
+@require_POST
+def block_starter(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    require_desk(access)
+    require_staff(access)
+    made = services.block_starter_load(incident=access.incident, actor=request.user)
+    if made:
+        messages.success(
+            request,
+            _("%(n)d starter blocks were saved as drafts; someone else must review and approve each.")
+            % {"n": len(made)},
+        )
+    else:
+        messages.info(request, _("Every block already has a version; nothing was loaded."))
+    return to("block_list", access)
+
+
+@incident_view()
 def block_detail(request: AuthedRequest, block_id: int, *, access: IncidentAccess) -> HttpResponse:
     require_desk(access)
     block = selectors.block_get(incident=access.incident, block_id=block_id)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import cast
+from datetime import datetime
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -20,19 +27,86 @@ from breachdesk.inquiries import forms, selectors, services
 from breachdesk.inquiries.intake.receive import read_attachment
 from breachdesk.inquiries.labels import LABELS
 from breachdesk.inquiries.mailer import desk_config
-from breachdesk.inquiries.models import Inquiry, InquiryStatus, Reply
+from breachdesk.inquiries.models import Channel, Inquiry, InquiryStatus, Reply
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
 from breachdesk.registry.masking import mask
 from breachdesk.web.views.base import incident_view
 
+LIST_FIELDS = (
+    "id",
+    "incident_id",
+    "channel",
+    "status",
+    "subject_enc",
+    "sender_email_enc",
+    "sender_phone_enc",
+    "labels",
+    "received_at",
+    "due_at",
+    "assignee__username",
+)
 
-def _row(inquiry: Inquiry, can_pii: bool) -> dict[str, object]:
-    email = inquiry.sender_email or ""
-    return {
-        "inquiry": inquiry,
-        "subject": inquiry.subject or "—",
-        "sender": (email if can_pii else mask("email", email)) if email else (inquiry.sender_phone and "☎") or "—",
-    }
+
+class _CountedPaginator(Paginator):
+    """Paginate with a count given from outside (the selector caches it), so a page costs one query."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count  # fills the cached_property
+
+
+ROW_HTML = (
+    '<tr>{check}<td>{received}</td><td><a href="{url}">{subject}</a> <span class="muted">{channel}</span></td>'
+    "<td>{sender}</td><td>{labels}</td><td>{status}</td><td>{assignee}</td><td>{due}</td></tr>"
+)
+
+
+def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[SafeString]:
+    """Write the table rows in Python with ``format_html`` (every value escaped).
+
+    Fifty rows of ten values each cost more through the template engine than the rest of the page together; the
+    filters, pagination and everything else stay in the template.
+    """
+    label_names = {key: str(name) for key, name in LABELS.items()}
+    statuses = {value: str(name) for value, name in InquiryStatus.choices}
+    channels = {value: str(name) for value, name in Channel.choices}
+    select = gettext("Select")
+    rows: list[SafeString] = []
+    for inquiry in inquiries:
+        email = inquiry.sender_email or ""
+        phone_only = "☎" if inquiry.sender_phone else "—"
+        sender = (email if can_pii else mask("email", email)) if email else phone_only
+        check = (
+            format_html(
+                '<td><input type="checkbox" name="inquiry" value="{}" aria-label="{}"></td>', inquiry.pk, select
+            )
+            if can_pii
+            else ""
+        )
+        labels = format_html_join(
+            " ", '<span class="badge">{}</span>', ((label_names.get(key, key),) for key in inquiry.labels)
+        )
+        rows.append(
+            format_html(
+                ROW_HTML,
+                check=check,
+                received=_short(inquiry.received_at),
+                url=f"{base_url}{inquiry.pk}/",
+                subject=Truncator(inquiry.subject or "—").chars(60),
+                channel=channels.get(inquiry.channel, inquiry.channel),
+                sender=sender,
+                labels=labels,
+                status=statuses.get(inquiry.status, inquiry.status),
+                assignee=inquiry.assignee.get_username() if inquiry.assignee else "—",
+                due=_short(inquiry.due_at),
+            )
+        )
+    return rows
+
+
+def _short(moment: datetime | None) -> str:
+    """Format like the ``date:"m/d H:i"`` filter, in the current time zone."""
+    return timezone.localtime(moment).strftime("%m/%d %H:%M") if moment else ""
 
 
 @incident_view()
@@ -40,25 +114,27 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
     """List inquiries (50 a page) with filters; staff select rows with the same labels for a batch of drafts."""
     require_desk(access)
     params = request.GET
-    qs = selectors.inquiry_list(
-        incident=access.incident,
-        status=params.get("status") or None,
-        label=params.get("label") or None,
-        assignee_id=int(params["assignee"]) if params.get("assignee", "").isdigit() else None,
-        unassigned=params.get("unassigned") == "1",
-        overdue=params.get("overdue") == "1",
-    )
-    page = Paginator(qs, 50).get_page(params.get("page"))
+    filters: dict[str, Any] = {
+        "status": params.get("status") or None,
+        "label": params.get("label") or None,
+        "assignee_id": int(params["assignee"]) if params.get("assignee", "").isdigit() else None,
+        "unassigned": params.get("unassigned") == "1",
+        "overdue": params.get("overdue") == "1",
+    }
+    qs = selectors.inquiry_list(incident=access.incident, **filters).only(*LIST_FIELDS)
+    count = selectors.inquiry_list_count(incident=access.incident, **filters)
+    page = _CountedPaginator(qs, 50, count=count).get_page(params.get("page"))
     can_pii = access.can(Capability.VIEW_PII)
     query = params.copy()
     query.pop("page", None)
+    base_url = reverse("inquiries:inquiry_list", kwargs={"code": access.incident.code})
     return render(
         request,
         "inquiries/inquiry_list.html",
         context(
             access,
             page=page,
-            rows=[_row(i, can_pii) for i in page.object_list],
+            rows=_rows(list(page.object_list), can_pii=can_pii, base_url=base_url),
             labels=list(LABELS.items()),
             statuses=InquiryStatus.choices,
             members=member_list(incident=access.incident),

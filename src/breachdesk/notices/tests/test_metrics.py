@@ -15,3 +15,4 @@ def test_the_summary_lists_each_published_notice_by_number(world: World, publish
     assert [row["number"] for row in rows] == [published.number]
     assert rows[0]["title"] == published.title
     assert rows[0]["published_at"] is not None
+    assert rows[0]["published_at"].endswith("+09:00")  # local time, so the date matches what readers saw

@@ -9,6 +9,8 @@ from typing import IO
 
 from django.conf import settings
 
+from breachdesk.core.exports import safe_row
+
 
 def registry_dir(incident_id: int) -> Path:
     """Return (and create, mode 0700) the private directory of an incident's registry files."""
@@ -51,7 +53,8 @@ class SideFile:
         self.writer.writerow(header)
 
     def write(self, row: list[object]) -> None:
-        self.writer.writerow(row)
+        """Append one row; text that a spreadsheet would read as a formula gets an apostrophe (core.exports)."""
+        self.writer.writerow(safe_row(row))
         self.count += 1
 
     def flush(self) -> None:

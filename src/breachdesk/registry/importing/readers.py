@@ -160,14 +160,34 @@ def _cell_text(value: Any, data_type: str | None) -> str:
     return str(value)
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> Table:
+def _damaged_workbook_errors() -> tuple[type[BaseException], ...]:
+    """Return what openpyxl, zipfile, zlib and the XML parser raise on a damaged workbook."""
     import zipfile
+    import zlib
+    from xml.etree.ElementTree import ParseError
 
+    return (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        IndexError,
+        KeyError,
+        NotImplementedError,
+        OSError,
+        ParseError,
+        TypeError,
+        ValueError,
+    )
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
+    damaged = _damaged_workbook_errors()
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except damaged:
         raise BadFile("The file is not a readable XLSX workbook.", code="registry.bad_xlsx") from None
     names = workbook.sheetnames
     if sheet:
@@ -183,13 +203,33 @@ def _open_xlsx(path: Path, sheet: str | None) -> Table:
             f"The workbook has several sheets ({', '.join(names)}); choose one with --sheet.",
             code="registry.several_sheets",
         )
+    elif not names:
+        workbook.close()
+        raise BadFile("The workbook has no sheet that can be read: the file is damaged.", code="registry.bad_xlsx")
     else:
         worksheet = workbook[names[0]]
-    total = worksheet.max_row or 0
+    try:
+        total = worksheet.max_row or 0
+    except damaged:
+        workbook.close()
+        raise BadFile("The sheet's size cannot be read: the workbook is damaged.", code="registry.bad_xlsx") from None
     state = {"row": 0}
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
-        for number, row in enumerate(worksheet.iter_rows(), start=1):
+        cells = worksheet.iter_rows()
+        number = 0
+        while True:
+            try:
+                row = next(cells)
+            except StopIteration:
+                return
+            except damaged:
+                raise BadFile(
+                    f"Row {number + 1} of the sheet cannot be read: the workbook is damaged. "
+                    f"Rows before it were read; save the file again from the spreadsheet program and re-import.",
+                    code="registry.bad_xlsx",
+                ) from None
+            number += 1
             state["row"] = number
             yield number, [_cell_text(c.value, getattr(c, "data_type", None)) for c in row]
 

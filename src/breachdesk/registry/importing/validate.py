@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.utils import timezone
 
@@ -62,6 +63,32 @@ class Record:
     address: str = ""
     birth_date: str = ""
     items: int = 0
+    # The blind indexes and encrypted values (``bulk.Preparer``), computed where the row is read; ``None`` until
+    # then, and again after a merge changes the values.
+    prepared: tuple[tuple[bytes | None, ...], tuple[bytes | None, ...]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    def __reduce__(self) -> tuple[type[Record], tuple[Any, ...]]:
+        """Pickle as a plain constructor call: 5× faster than the slots dataclass state (import chunks)."""
+        return (
+            Record,
+            (
+                self.row,
+                self.member_id,
+                self.name,
+                self.name_kana,
+                self.email,
+                self.email_key,
+                self.phone,
+                self.phone_e164,
+                self.postal_code,
+                self.address,
+                self.birth_date,
+                self.items,
+                self.prepared,
+            ),
+        )
 
 
 def parse_date(text: str) -> date:
@@ -92,8 +119,51 @@ def looks_like_formula(value: str) -> bool:
     return bool(_FORMULA.match(value))
 
 
+# Fast paths, each equal to the ``jptext`` function it stands for (``test_fast_paths_equal_jptext``). A printable
+# string holds no whitespace but the ASCII space and no zero-width or bidirectional control character (those are all
+# in the Unicode categories that ``str.isprintable`` rejects), and NFKC and the dash mapping leave ASCII unchanged.
+_PHONE_DROP = str.maketrans("", "", " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f-().")
+
+
+def clean_text(value: str) -> str:
+    """Return ``normalize_whitespace(strip_invisible(value))``."""
+    if value.isprintable():
+        return " ".join(value.split())
+    return jptext.normalize_whitespace(jptext.strip_invisible(value))
+
+
+def normalize_text(value: str) -> str:
+    """Return ``jptext.normalize_text(value)``."""
+    if value.isascii() and value.isprintable():
+        return " ".join(value.split())
+    return jptext.normalize_text(value)
+
+
+def normalize_email(value: str) -> str:
+    """Return ``jptext.normalize_email(value)``."""
+    if value.isascii() and value.isprintable():
+        return value.replace(" ", "").lower()
+    return jptext.normalize_email(value)
+
+
+def normalize_phone(value: str) -> str:
+    """Return ``jptext.normalize_phone(value)`` (raise ``ValueError`` like it)."""
+    if value.isascii():
+        digits = value.translate(_PHONE_DROP)
+        if len(digits) in (10, 11) and digits.isdigit() and digits[0] == "0" and digits[1] != "0":
+            return "+81" + digits[1:]
+    return jptext.normalize_phone(value)
+
+
+def normalize_member_id(value: str) -> str:
+    """Return ``normalize_whitespace(nfkc(value))``."""
+    if value.isascii() and value.isprintable():
+        return " ".join(value.split())
+    return jptext.normalize_whitespace(jptext.nfkc(value))
+
+
 def _text(value: str, column: str) -> str:
-    text = jptext.normalize_whitespace(jptext.strip_invisible(value))
+    text = clean_text(value)
     if len(text) > MAX_TEXT:
         raise RowError(f"longer than {MAX_TEXT} characters", column)
     return text
@@ -143,19 +213,19 @@ class RowReader:
                 continue
             present |= items.BITS[key]
             if key == "email":
-                email = jptext.normalize_email(value)
+                email = normalize_email(value)
                 if not _EMAIL.match(email) or len(email) > 254:
                     raise RowError("is not an email address", column, value)
                 record.email = email
                 record.email_key = email
             elif key == "phone":
                 try:
-                    record.phone_e164 = jptext.normalize_phone(value)
+                    record.phone_e164 = normalize_phone(value)
                 except ValueError:
                     raise RowError("is not a phone number", column, value) from None
-                record.phone = jptext.normalize_text(value)
+                record.phone = normalize_text(value)
             elif key == "member_id":
-                member = jptext.normalize_whitespace(jptext.nfkc(value))
+                member = normalize_member_id(value)
                 if len(member) > 120:
                     raise RowError("is longer than 120 characters", column)
                 record.member_id = member
@@ -168,7 +238,8 @@ class RowReader:
                     raise RowError("is not a plausible birth date", column, value)
                 record.birth_date = born.isoformat()
             elif key == "postal_code":
-                match = _POSTAL.match(jptext.normalize_dashes(jptext.nfkc(value), keep_long_vowel=False))
+                code = value if value.isascii() else jptext.normalize_dashes(jptext.nfkc(value), keep_long_vowel=False)
+                match = _POSTAL.match(code)
                 if not match:
                     raise RowError("is not a postal code (123-4567)", column, value)
                 record.postal_code = f"{match[1]}-{match[2]}"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from breachdesk.scanner import detectors, readers
+from breachdesk.scanner import detectors, engine, readers
 
 
 def _read(path: Path, **kwargs: int) -> list[readers.RawFinding]:
@@ -52,6 +52,51 @@ def test_it_reads_xlsx_cells_with_header_hints(tmp_path: Path) -> None:
     path = tmp_path / "book.xlsx"
     book.save(path)
     assert [(f[0], f[1], f[2]) for f in _read(path)] == [(2, 2, detectors.CREDIT_CARD), (2, 3, detectors.POSTAL_CODE)]
+
+
+def test_xlsx_findings_name_their_sheet_and_cell(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    members = book.active
+    members.title = "会員"
+    members.append(["name", "card_number"])
+    members.append(["Taro", 4111111111111111])
+    orders = book.create_sheet("Orders 2026")
+    orders.append(["note"])
+    for _ in range(26):
+        orders.append([None])
+    orders.cell(row=28, column=28, value="tel 090-1234-5678")
+    path = tmp_path / "book.xlsx"
+    book.save(path)
+    assert [(f[5], f[0], f[1], f[2]) for f in _read(path)] == [
+        ("会員", 2, 2, detectors.CREDIT_CARD),
+        ("Orders 2026", 28, 28, detectors.PHONE),
+    ]
+    found: list[engine.Finding] = []
+    summary = engine.scan_paths([str(path)], on_finding=found.append)
+    assert [f.as_dict() for f in found] == [
+        {"path": str(path), "line": 2, "column": 2, "sheet": "会員", "cell": "B2", "type": detectors.CREDIT_CARD,
+         "confidence": 0.99, "masked": "4***********1111"},
+        {"path": str(path), "line": 28, "column": 28, "sheet": "Orders 2026", "cell": "AB28",
+         "type": detectors.PHONE, "confidence": 0.98, "masked": "090-****-5678"},
+    ]  # fmt: skip
+    assert summary.paths[str(path)].samples[0] == {
+        "type": detectors.CREDIT_CARD, "line": 2, "masked": "4***********1111", "sheet": "会員", "cell": "B2"
+    }  # fmt: skip
+
+
+def test_text_findings_have_no_sheet(tmp_path: Path) -> None:
+    path = tmp_path / "a.log"
+    path.write_text("card 4111111111111111\n", encoding="utf-8")
+    found: list[engine.Finding] = []
+    engine.scan_paths([str(path)], on_finding=found.append)
+    assert set(found[0].as_dict()) == {"path", "line", "column", "type", "confidence", "masked"}
+
+
+def test_the_prefilter_keeps_numbers_written_against_japanese_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.log"
+    path.write_text("カード番号4111111111111111です\n連絡先：09012345678まで\n", encoding="utf-8")
+    assert [(f[0], f[2]) for f in _read(path)] == [(1, detectors.CREDIT_CARD), (2, detectors.PHONE)]
 
 
 def test_it_reads_mysqldump_inserts_with_the_table_columns(tmp_path: Path) -> None:

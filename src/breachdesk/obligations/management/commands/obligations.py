@@ -41,13 +41,21 @@ class Command(BaseCommand):
 
     def _read(self, path: str) -> Any:
         try:
-            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+            text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.", returncode=2) from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{path} is not UTF-8 text (byte {exc.start} cannot be read); save it as UTF-8 JSON.", returncode=2
+            ) from None
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise CommandError(f"{path} is not valid JSON: {exc}.", returncode=2) from None
+        except RecursionError:
+            raise CommandError(f"{path} is not usable JSON: it is nested too deeply.", returncode=2) from None
+        except ValueError as exc:  # a number with more digits than Python converts
+            raise CommandError(f"{path} is not usable JSON: {exc}.", returncode=2) from None
 
     def _from_incident(self, code: str) -> engine.Evaluation:
         from breachdesk.incidents.models import Incident

@@ -1,0 +1,221 @@
+"""Walk every URL and API route as every persona, against the rules in ``access_rules.py``.
+
+Personas: the lead, a responder and the client's legal reviewer (members of ``incident`` with different roles), an
+outsider (a real user who leads another incident) and an anonymous visitor. The walk reads the URL configuration, so a
+new route without a rule fails ``test_every_route_has_a_rule``.
+
+POST requests run inside a savepoint that is rolled back, so one persona's accepted POST does not change what the
+next persona sees. The bodies are empty: the point is who is let in, not what the form does with the input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.contrib.messages import constants
+from django.db import transaction
+from django.test import Client
+
+from breachdesk.core.errors import ApplicationErrorMiddleware, PermissionDenied
+from breachdesk.core.roles import Capability, Role, role_can
+from breachdesk.security.tests.access_rules import API, FOUR_EYES, OPEN, POST_BODIES, PUBLIC, WEB, Need, Rule, allows
+from breachdesk.testing.fixtures import World, client_for
+from breachdesk.testing.routes import Route, iter_routes
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/accounts/login/"
+
+
+class _Undo(Exception):
+    """Roll back the savepoint around one request."""
+
+
+@contextlib.contextmanager
+def _rolled_back() -> Iterator[None]:
+    with contextlib.suppress(_Undo), transaction.atomic():
+        yield
+        raise _Undo
+
+
+def _routes() -> list[Route]:
+    return [r for r in iter_routes() if r.namespace != "admin"]
+
+
+def _key(route: Route) -> str:
+    return f"{route.namespace}:{route.name}"
+
+
+def _incident_routes(kind: str) -> list[Route]:
+    table = WEB if kind == "web" else API
+    return [r for r in _routes() if "code" in r.params and _key(r) in table]
+
+
+_REFUSED: list[Exception] = []
+
+
+@pytest.fixture(autouse=True)
+def _record_refusals(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Record each ``PermissionDenied`` that reaches the middleware, which turns it into a 403 or a message."""
+    original = ApplicationErrorMiddleware.process_exception
+
+    def spy(self: ApplicationErrorMiddleware, request: Any, exception: Exception) -> Any:
+        if isinstance(exception, PermissionDenied):
+            _REFUSED.append(exception)
+        return original(self, request, exception)
+
+    monkeypatch.setattr(ApplicationErrorMiddleware, "process_exception", spy)
+
+
+def _call(client: Client, method: str, url: str, body: dict[str, Any] | None = None) -> Any:
+    """Send one request and return the response, with ``response.refused`` set; the database is left as it was."""
+    _REFUSED.clear()
+    with _rolled_back():
+        if method == "get":
+            response = client.get(url)
+        elif url.startswith("/api/"):
+            response = getattr(client, method)(url, data=json.dumps(body or {}), content_type="application/json")
+        else:
+            response = client.post(url, data=body or {})
+    response.refused = bool(_REFUSED)  # type: ignore[attr-defined]
+    return response
+
+
+def _refusal_messages(response: Any) -> list[str]:
+    """Return the error messages the request queued (the desk's answer to a refused form)."""
+    storage = getattr(response.wsgi_request, "_messages", None)
+    queued = getattr(storage, "_queued_messages", [])
+    return [str(m.message) for m in queued if m.level == constants.ERROR]
+
+
+def _denied(response: Any) -> bool:
+    """Return whether the request was refused for the role: a 403, or a redirect after a ``PermissionDenied``."""
+    if response.status_code == 403:
+        return True
+    return response.status_code == 302 and response.refused and bool(_refusal_messages(response))
+
+
+def _to_login(response: Any) -> bool:
+    return response.status_code == 302 and str(response["Location"]).startswith(LOGIN)
+
+
+def test_every_route_has_a_rule() -> None:
+    """Fail on a route that nobody has decided about, and on a rule whose route is gone."""
+    keys = {_key(r) for r in _routes()}
+    known = set(WEB) | set(API) | set(OPEN) | PUBLIC
+    assert not (keys - known), f"routes without an access rule in security/tests/access_rules.py: {keys - known}"
+    assert not (known - keys), f"rules for routes that no longer exist: {known - keys}"
+
+
+def test_anonymous_visitors_are_sent_to_login_or_refused(world: World) -> None:
+    anonymous = Client()
+    kwargs = world.url_kwargs()
+    for route in _routes():
+        key, url = _key(route), route.build(kwargs)
+        for method in ("get", "post"):
+            response = _call(anonymous, method, url)
+            status = response.status_code
+            if key in PUBLIC:
+                assert status != 401, key
+                assert not response.get("Location", "").startswith(LOGIN), key
+            elif key in OPEN:
+                expected = OPEN[key]
+                if method == "get" and expected == "login":
+                    assert _to_login(response), f"{key}: {status}"
+                elif method == "get":
+                    assert status == expected, f"{key}: {status}, expected {expected}"
+            elif route.namespace == "api":
+                assert status in (401, 405), f"{key} {method}: {status}"
+            else:
+                assert _to_login(response), f"{key} {method}: {status}"
+
+
+@pytest.mark.parametrize("persona", ["outsider", "reviewer_elsewhere"])
+def test_non_members_get_404_on_every_incident_route(world: World, persona: str) -> None:
+    """The outsider sees nothing of ``incident``; the client's reviewer sees nothing of the other incident."""
+    if persona == "outsider":
+        client, kwargs = client_for(world.outsider), world.url_kwargs()
+    else:
+        client, kwargs = client_for(world.reviewer_client), {**world.url_kwargs(), "code": world.other_incident.code}
+    for route in _incident_routes("web"):
+        rule = WEB[_key(route)]
+        for method in ("get", "post"):
+            status = _call(client, method, route.build(kwargs)).status_code
+            allowed = {404} if getattr(rule, method) is not None else {404, 405}
+            assert status in allowed, f"{persona}: {_key(route)} {method} gave {status}"
+    for route in _incident_routes("api"):
+        method, _capability, body = API[_key(route)]
+        status = _call(client, method, route.build(kwargs), body).status_code
+        assert status == 404, f"{persona}: {_key(route)} {method} gave {status}"
+
+
+@pytest.mark.parametrize("persona", ["lead", "responder", "reviewer_client"])
+def test_members_get_what_their_role_allows_on_every_web_route(world: World, persona: str) -> None:
+    user = getattr(world, persona)
+    role = {"lead": Role.LEAD, "responder": Role.RESPONDER, "reviewer_client": Role.REVIEWER}[persona]
+    client = client_for(user, language="en")
+    failures = []
+    for route in _incident_routes("web"):
+        key, rule = _key(route), WEB[_key(route)]
+        url = route.build(world.url_kwargs())
+        for method in ("get", "post"):
+            other = rule.post if method == "get" else rule.get
+            body = None
+            if method == "post" and key in POST_BODIES:
+                body = {k: v.format(lead_email=world.lead.email) for k, v in POST_BODIES[key].items()}
+            failure = _check(client, method, url, getattr(rule, method), other, role, body)
+            if failure and not (key in FOUR_EYES and persona == "lead" and method == "post"):
+                failures.append(f"{key} {method}: {failure}")
+    assert not failures, f"{persona} ({role}):\n" + "\n".join(failures)
+
+
+def _check(
+    client: Client, method: str, url: str, need: Need, other: Need, role: Role, body: dict[str, str] | None
+) -> str | None:
+    response = _call(client, method, url, body)
+    status = response.status_code
+    if need is None:
+        if status == 405 or (status == 403 and other is not None and not allows(role, other)):
+            return None
+        return f"expected 405, got {status}"
+    if status == 404:
+        return "404 for a member"
+    if allows(role, need):
+        if _denied(response) or status == 405:
+            return f"refused ({status}) although the role may: {_refusal_messages(response)}"
+        return None
+    if not _denied(response):
+        return f"expected a refusal for lacking {need}, got {status} {_refusal_messages(response)}"
+    return None
+
+
+@pytest.mark.parametrize("persona", ["lead", "responder", "reviewer_client"])
+def test_members_get_what_their_role_allows_on_every_api_route(world: World, persona: str) -> None:
+    user = getattr(world, persona)
+    role = {"lead": Role.LEAD, "responder": Role.RESPONDER, "reviewer_client": Role.REVIEWER}[persona]
+    client = client_for(user, language="en")
+    failures = []
+    for route in _incident_routes("api"):
+        method, capability, body = API[_key(route)]
+        status = _call(client, method, route.build(world.url_kwargs()), body).status_code
+        expected_ok = role_can(role, capability)
+        if expected_ok and status >= 400:
+            failures.append(f"{_key(route)} {method}: {status} although the role has {capability}")
+        if not expected_ok and status != 403:
+            failures.append(f"{_key(route)} {method}: {status}, expected 403 for lacking {capability}")
+    assert not failures, f"{persona} ({role}):\n" + "\n".join(failures)
+
+
+def test_the_rules_cover_every_capability_that_a_role_can_lack() -> None:
+    """Keep the walk meaningful: each capability the tested roles lack is asked for by at least one route."""
+    lacking = {c for c in Capability for role in (Role.RESPONDER, Role.REVIEWER) if not role_can(role, c)}
+    used = {c for rule in WEB.values() for c in (rule.get, rule.post) if isinstance(c, Capability)}
+    used |= {c for _m, c, _b in API.values()}
+    assert lacking - {Capability.EXPORT_PII, Capability.DESTROY_KEY} <= used
+
+
+def test_rules_are_rules() -> None:
+    assert all(isinstance(rule, Rule) for rule in WEB.values())
