@@ -54,8 +54,8 @@ class CampaignForm(forms.Form):
     desk_email = forms.EmailField(label=_("Desk email"), required=False)
     desk_phone = forms.CharField(label=_("Desk phone"), max_length=40, required=False)
     desk_hours = forms.CharField(label=_("Desk hours"), max_length=200, required=False)
-    notice_url = forms.URLField(label=_("Notice page"), required=False)
-    selfcheck_url = forms.URLField(label=_("Self-check page"), required=False)
+    notice_url = forms.URLField(label=_("Notice page"), required=False, assume_scheme="https")
+    selfcheck_url = forms.URLField(label=_("Self-check page"), required=False, assume_scheme="https")
     from_email = forms.EmailField(label=_("Sender address"), required=False)
     attach_letter = forms.BooleanField(label=_("Attach the person's own letter as PDF"), required=False)
 
