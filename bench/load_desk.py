@@ -4,8 +4,10 @@ Build (or reuse) a demo-like incident with 10,000 inquiries and 90,000 people (t
 and a published public page, start gunicorn (2 workers by default) on a free loopback port, log 20 staff members in
 through the real login form (``BREACHDESK_REQUIRE_2FA=false`` for the bench server), then for ``--seconds`` (60):
 
-- each staff session, in a closed loop: the desk list (pages and filters), an inquiry page, or a draft save (POST with
-  the session's CSRF token; 50 / 35 / 15 %);
+- each staff session: the desk list (pages and filters), an inquiry page, or a draft save (POST with the session's
+  CSRF token; 50 / 35 / 15 %). By default in a closed loop (the next request as soon as the last one answered, a
+  stress test: 20 sessions then ask far more than 20 people can click); with ``--think S`` each session pauses for a
+  random time (exponential, mean S seconds) between requests, as a person reading the page does;
 - public visitors, paced at ``--public-rate`` requests per second: the public page and the self-check POST (CSRF
   token and cookie fetched per visitor), alternately.
 
@@ -188,8 +190,10 @@ class Recorder:
                 self.errors[what] = self.errors.get(what, 0) + 1
 
 
-def staff_loop(session: Session, *, plan: dict[str, Any], username: str, stop: float, rec: Recorder) -> None:
-    """Work the desk in a closed loop: lists, inquiry pages and draft saves."""
+def staff_loop(
+    session: Session, *, plan: dict[str, Any], username: str, stop: float, rec: Recorder, think: float
+) -> None:
+    """Work the desk: lists, inquiry pages and draft saves, pausing ``think`` seconds on average between them."""
     rng = random.Random(username)
     base = f"/incidents/{DESK_CODE}/desk/"
     reply_url = f"{base}replies/{plan['drafts'][username]}/"
@@ -204,7 +208,13 @@ def staff_loop(session: Session, *, plan: dict[str, Any], username: str, stop: f
         f"{base}?label=affected_check&page=3",
     ]
     n = 0
+    if think > 0:  # start the sessions out of step, as people do
+        time.sleep(rng.random() * think)
     while time.monotonic() < stop:
+        if think > 0:
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, stop - time.monotonic())))
+            if time.monotonic() >= stop:
+                break
         roll = rng.random()
         t0 = time.perf_counter()
         try:
@@ -270,6 +280,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--staff", type=int, default=20, help="concurrent staff sessions")
+    parser.add_argument(
+        "--think", type=float, default=0.0, help="mean pause between a session's requests in seconds (0: closed loop)"
+    )
     parser.add_argument("--public-clients", type=int, default=4)
     parser.add_argument("--public-rate", type=float, default=40.0, help="public requests per second, all clients")
     parser.add_argument("--people", type=int, default=90_000)
@@ -303,7 +316,9 @@ def main() -> None:
             stop = time.monotonic() + args.seconds
             threads = [
                 threading.Thread(
-                    target=staff_loop, args=(s,), kwargs={"plan": plan, "username": u, "stop": stop, "rec": rec}
+                    target=staff_loop,
+                    args=(s,),
+                    kwargs={"plan": plan, "username": u, "stop": stop, "rec": rec, "think": args.think},
                 )
                 for u, s in sessions.items()
             ]
@@ -328,6 +343,7 @@ def main() -> None:
             "database": vendor,
             "server": f"gunicorn {args.workers} workers x {args.threads} threads",
             "staff_sessions": args.staff,
+            "think_seconds": args.think,
             "public_load": f"{args.public_clients} clients, {args.public_rate:g} req/s",
             "seconds": round(wall, 1),
             "desk": {**figures(rec.timings["desk"]), "rps": round(len(rec.timings["desk"]) / wall, 1)},
