@@ -24,7 +24,11 @@ def data_key_create(*, incident: Incident) -> IncidentKey:
     if IncidentKey.objects.filter(incident=incident).exists():
         raise Conflict("This incident already has a data key.", code="crypto.key_exists")
     wrapped = crypto.wrap_data_key(incident_id=incident.pk, data_key=os.urandom(32))
-    return IncidentKey.objects.create(incident=incident, wrapped_key=wrapped)
+    key = IncidentKey.objects.create(incident=incident, wrapped_key=wrapped)
+    # A cipher cached under this id belongs to an earlier incident that had the id (a database restored from a
+    # backup, or a rolled-back transaction on SQLite): reading with it would fail to decrypt.
+    crypto.forget_cipher(incident.pk)
+    return key
 
 
 def data_key_destroy(*, incident: Incident, actor: Any, reason: str = "") -> IncidentKey:

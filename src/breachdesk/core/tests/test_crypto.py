@@ -167,3 +167,19 @@ def test_shred_asks_for_the_code_and_stops_on_a_wrong_answer(world: World, monke
     monkeypatch.setattr("builtins.input", lambda *a: world.incident.code)
     call_command("shred", "--incident", world.incident.code)
     assert IncidentKey.objects.get(incident=world.incident).destroyed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_new_data_key_for_an_incident_id_replaces_the_cipher_cached_for_it(world: World) -> None:
+    from breachdesk.core.services import data_key_create
+
+    incident = world.other_incident
+    earlier = crypto.cipher_for(incident.pk)  # cached, as a worker holds it between requests
+    IncidentKey.objects.filter(incident=incident).delete()  # the id comes back with another key (a restore)
+    data_key_create(incident=incident)
+    now = crypto.cipher_for(incident.pk)
+    assert now is not earlier
+    blob = now.encrypt("email", "a@example.jp")
+    with pytest.raises(crypto.DecryptionFailed):
+        earlier.decrypt("email", blob)
+    assert crypto.cipher_for(incident.pk).decrypt("email", blob) == "a@example.jp"
