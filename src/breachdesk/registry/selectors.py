@@ -105,7 +105,7 @@ def registry_changed_clear(sender: Any, incident: Incident, **kwargs: Any) -> No
     _generation[incident.pk] = _generation.get(incident.pk, 0) + 1
 
 
-def changing_kinds() -> tuple[str, ...]:
+def _changing_kinds() -> tuple[str, ...]:
     """Return the registry's timeline kinds that record a change of people or items (all but the export)."""
     from breachdesk.registry import events
 
@@ -126,7 +126,7 @@ def registry_stamp(*, incident: Incident) -> str:
     from breachdesk.core.models import TimelineEvent
 
     event = (
-        TimelineEvent.objects.filter(incident=incident, kind__in=changing_kinds())
+        TimelineEvent.objects.filter(incident=incident, kind__in=_changing_kinds())
         .order_by("-seq")
         .values_list("hash", flat=True)
         .first()

@@ -21,7 +21,6 @@ from django.db import connection
 
 from breachdesk.core import jptext
 from breachdesk.core.crypto import FORMAT_VERSION, INDEX_BYTES, NONCE_BYTES, IncidentCipher
-from breachdesk.registry.importing.newkeys import NewKeys
 from breachdesk.registry.importing.validate import Record
 
 ENC_COLUMNS = (
@@ -257,8 +256,6 @@ class BatchWriter:
         self.source = source
         self.affected = affected
         self.preparer = Preparer(cipher)
-        # Set by the pipeline while the registry holds only this job's people (``newkeys``); ``None`` otherwise.
-        self.new_keys: NewKeys | None = None
 
     def write(self, records: list[Record], now: datetime) -> BatchCounts:
         """Write ``records`` (call inside ``transaction.atomic``) and return what happened to them."""
@@ -302,10 +299,6 @@ class BatchWriter:
                 )
             self.db.insert_people(cursor, rows)
             counts.imported += len(rows)
-            if self.new_keys is not None:
-                # Every index now stored for these people: the inserted ones, and the merged values of the updated
-                # ones (their earlier indexes were remembered when they were written).
-                self.new_keys.add_all(key for r in kept for key in self.preparer.of(r)[0][:3])
         finally:
             cursor.close()
         return counts
@@ -349,9 +342,6 @@ class BatchWriter:
         )
         for slot, column in ((0, "bidx_member"), (1, "bidx_email"), (2, "bidx_phone")):
             pending = [i for i in range(len(kept)) if targets[i] is None and keys[i][slot] is not None]
-            if self.new_keys is not None:
-                may_contain = self.new_keys.may_contain
-                pending = [i for i in pending if may_contain(keys[i][slot])]  # type: ignore[arg-type]
             if not pending:
                 continue
             values = list({bytes(keys[i][slot]) for i in pending})  # type: ignore[arg-type]

@@ -18,11 +18,10 @@ from breachdesk.registry.importing.bulk import BatchWriter, RawDB
 from breachdesk.registry.importing.chunks import Chunk, forked, read_chunks
 from breachdesk.registry.importing.errors import BadFile
 from breachdesk.registry.importing.mapping import ColumnMap, map_headers, require_identifier
-from breachdesk.registry.importing.newkeys import NewKeys
 from breachdesk.registry.importing.readers import Table, open_table
 from breachdesk.registry.importing.validate import RowReader
 from breachdesk.registry.masking import mask
-from breachdesk.registry.models import ImportJob, JobStatus, Person, Source
+from breachdesk.registry.models import ImportJob, JobStatus, Source
 
 # Rows per transaction. Every commit writes each index page its random blind-index keys touched, so larger batches
 # write less per row; 20,000 prepared records are ~30 MB.
@@ -84,10 +83,6 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
         job.status = JobStatus.RUNNING
         job.started_at = job.started_at or timezone.now()
         job.save(update_fields=["errors_path", "encoding", "bytes_total", "status", "started_at", "updated_at"])
-        marker = None
-        if resume_from == 0 and not Person.objects.filter(incident_id=job.incident_id).exists():
-            marker = registry_marker(job)
-            writer.new_keys = NewKeys()
         chunks = read_chunks(
             table,
             reader,
@@ -107,8 +102,6 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
             for line in chunk.errors:
                 side.write(line)
             job.rejected += len(chunk.errors)
-            if writer.new_keys is not None and registry_marker(job) != marker:
-                writer.new_keys = None  # someone else changed the registry: look every index up from now on
             _commit(job, writer, chunk, side)
             if progress:
                 progress(job)
@@ -119,32 +112,6 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
         table.close()
         if side is not None:
             side.close()
-
-
-def registry_marker(job: ImportJob) -> tuple[Any, ...]:
-    """Return what changes when anyone but ``job`` changes the incident's registry (two index lookups).
-
-    The latest registry event (imports, rollbacks, leak matches and manual entries record one in the same
-    transaction) and the latest update of another import job of the incident (a running job commits rows before its
-    event).
-    """
-    from breachdesk.core.models import TimelineEvent
-    from breachdesk.registry.selectors import changing_kinds
-
-    event = (
-        TimelineEvent.objects.filter(incident_id=job.incident_id, kind__in=changing_kinds())
-        .order_by("-seq")
-        .values_list("seq", flat=True)
-        .first()
-    )
-    other = (
-        ImportJob.objects.filter(incident_id=job.incident_id)
-        .exclude(pk=job.pk)
-        .order_by("-updated_at")
-        .values_list("pk", "updated_at")
-        .first()
-    )
-    return (event, other)
 
 
 def _fork_reader(job: ImportJob) -> bool:
