@@ -11,6 +11,7 @@ from breachdesk.registry.models import ImportJob
 IMPORT_FINISHED = "registry.import_finished"
 IMPORT_FAILED = "registry.import_failed"
 IMPORT_INTERRUPTED = "registry.import_interrupted"
+IMPORT_RESUMED = "registry.import_resumed"
 JOB_ROLLED_BACK = "registry.job_rolled_back"
 JOB_DELETED = "registry.job_deleted"
 LEAK_MATCHED = "registry.leak_matched"
@@ -44,6 +45,15 @@ def import_interrupted_event(*, job: ImportJob, actor: Any) -> TimelineEvent:
         incident=job.incident,
         actor=actor,
         kind=IMPORT_INTERRUPTED,
+        data={**_counts(job), "checkpoint_row": job.checkpoint_row},
+    )
+
+
+def import_resumed_event(*, job: ImportJob, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=job.incident,
+        actor=actor,
+        kind=IMPORT_RESUMED,
         data={**_counts(job), "checkpoint_row": job.checkpoint_row},
     )
 

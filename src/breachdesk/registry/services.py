@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from breachdesk.core.errors import ApplicationError, Conflict, ValidationFailed
 from breachdesk.incidents.models import Incident
@@ -143,6 +144,27 @@ def import_job_run(*, job: ImportJob, actor: Any, progress: Callable[[ImportJob]
         events.import_finished_event(job=job, actor=actor)
     logger.info("registry job %s done: %s rows", job.pk, job.rows)
     registry_changed.send(sender=ImportJob, incident=job.incident)
+    return job
+
+
+def import_job_resume(*, job: ImportJob, actor: Any) -> ImportJob:
+    """Queue an interrupted job to go on from its checkpoint; the caller enqueues ``tasks.registry_job_run``."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if job.status != JobStatus.INTERRUPTED:
+            raise Conflict(
+                gettext("Only an interrupted job can be resumed; this one is: %(status)s.")
+                % {"status": job.get_status_display()},
+                code="registry.not_interrupted",
+            )
+        if not job.file_path or not Path(job.file_path).is_file():
+            raise Conflict(
+                gettext("The job's uploaded file is no longer there: roll the job back and upload the file again."),
+                code="registry.file_gone",
+            )
+        job.status = JobStatus.QUEUED
+        job.save(update_fields=["status", "updated_at"])
+        events.import_resumed_event(job=job, actor=actor)
     return job
 
 

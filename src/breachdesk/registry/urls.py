@@ -15,6 +15,7 @@ urlpatterns = [
     path("imports/<int:job_id>/progress/", views.job_progress, name="job_progress"),
     path("imports/<int:job_id>/errors/", views.job_errors, name="job_errors"),
     path("imports/<int:job_id>/matches/", views.job_matches, name="job_matches"),
+    path("imports/<int:job_id>/resume/", views.job_resume, name="job_resume"),
     path("imports/<int:job_id>/rollback/", views.job_rollback, name="job_rollback"),
     path("imports/<int:job_id>/delete/", views.job_delete, name="job_delete"),
     path("export/", views.export, name="export"),

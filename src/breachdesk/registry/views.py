@@ -205,6 +205,21 @@ def job_matches(request: AuthedRequest, job_id: int, *, access: IncidentAccess) 
 
 @incident_view(Capability.VIEW_PII)
 @require_POST
+def job_resume(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Go on with an interrupted job from its checkpoint, in the background worker."""
+    job = selectors.job_get(incident=access.incident, job_id=job_id)
+    try:
+        job = services.import_job_resume(job=job, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        registry_job_run.enqueue(job_id=job.pk, actor_id=request.user.pk)
+        messages.success(request, _("The job goes on from row %(row)d.") % {"row": job.checkpoint_row + 1})
+    return _to("job_detail", access, job_id=job.pk)
+
+
+@incident_view(Capability.VIEW_PII)
+@require_POST
 def job_rollback(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Undo a job: remove the people it added and restore those it changed."""
     job = selectors.job_get(incident=access.incident, job_id=job_id)

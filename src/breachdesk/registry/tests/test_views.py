@@ -175,3 +175,52 @@ def test_the_dashboard_shows_the_registry_panel_to_every_member(world: World) ->
     )
     assert 'id="panel-registry"' in body
     assert "1 affected of 1 people" in body
+
+
+def test_an_interrupted_import_is_resumed_from_the_job_page(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from breachdesk.registry import services
+    from breachdesk.registry.importing import bulk, pipeline
+    from breachdesk.registry.tests.helpers import write_csv
+
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", 3)
+    original = bulk.BatchWriter.write
+    calls = {"n": 0}
+
+    def crash_on_third(self: bulk.BatchWriter, records: list, now: object) -> bulk.BatchCounts:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # the worker was stopped mid-file
+        return original(self, records, now)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk.BatchWriter, "write", crash_on_third)
+    rows = [["会員ID", "メール"]] + [[f"R{i}", f"r{i}@example.jp"] for i in range(10)]
+    job = services.import_job_create(incident=world.incident, actor="cli", path=write_csv(tmp_path / "r.csv", rows))
+    with pytest.raises(KeyboardInterrupt):
+        services.import_job_run(job=job, actor="cli")
+    monkeypatch.setattr(bulk.BatchWriter, "write", original)
+    job.refresh_from_db()
+    assert (job.status, job.checkpoint_row) == (JobStatus.INTERRUPTED, 7)
+
+    lead = client_for(world.lead, language="en")
+    page = lead.get(url("job_detail", job_id=job.pk)).content.decode()
+    assert 'id="resume-job"' in page
+    assert "Resume from row 8" in page
+    assert client_for(world.outsider).post(url("job_resume", job_id=job.pk)).status_code == 404
+    denied = client_for(world.reviewer_client).post(url("job_resume", job_id=job.pk), follow=True)
+    assert denied.status_code == 403
+    job.refresh_from_db()
+    assert job.status == JobStatus.INTERRUPTED  # the refused requests changed nothing
+
+    response = lead.post(url("job_resume", job_id=job.pk), follow=True)
+    job.refresh_from_db()
+    assert (job.status, job.rows, job.imported) == (JobStatus.DONE, 10, 10)
+    assert "The job goes on from row 8." in response.content.decode()
+    assert Person.objects.filter(incident=world.incident, import_job=job).count() == 10
+    resumed = TimelineEvent.objects.get(incident=world.incident, kind="registry.import_resumed")
+    assert resumed.data["checkpoint_row"] == 7
+
+    again = lead.post(url("job_resume", job_id=job.pk), follow=True).content.decode()
+    assert "Only an interrupted job can be resumed; this one is: Done." in again
+    assert TimelineEvent.objects.filter(incident=world.incident, kind="registry.import_resumed").count() == 1

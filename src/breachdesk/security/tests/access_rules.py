@@ -71,6 +71,7 @@ WEB: dict[str, Rule] = {
     "registry:job_progress": r(PII, PII),
     "registry:job_errors": r(PII, PII),
     "registry:job_matches": r(PII, PII),
+    "registry:job_resume": r(NO, PII),
     "registry:job_rollback": r(NO, PII),
     "registry:job_delete": r(NO, PII),
     "registry:export": r(PII, PII),
