@@ -14,7 +14,9 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from breachdesk.core.errors import Conflict
 from breachdesk.inquiries import events
 from breachdesk.inquiries.mailer import desk_config, desk_send
 from breachdesk.inquiries.models import (
@@ -127,9 +129,22 @@ def ack_recover_stale(*, now: datetime | None = None) -> int:
 
 
 def ack_retry(*, ack: Acknowledgment, actor: Any) -> Acknowledgment:
-    """Put a failed or uncertain acknowledgment back in the queue (a person checked it was not sent)."""
-    Acknowledgment.objects.filter(pk=ack.pk, status__in=[AckStatus.FAILED, AckStatus.UNCERTAIN]).update(
-        status=AckStatus.PENDING, error=""
-    )
-    ack.refresh_from_db()
+    """Put a failed or uncertain acknowledgment back in the queue (a person checked it was not sent).
+
+    Raise ``Conflict`` for any other status: a sent acknowledgment is never sent twice.
+    """
+    with transaction.atomic():
+        ack.refresh_from_db()
+        was = ack.status
+        moved = Acknowledgment.objects.filter(pk=ack.pk, status__in=[AckStatus.FAILED, AckStatus.UNCERTAIN]).update(
+            status=AckStatus.PENDING, error="", due_at=timezone.now(), updated_at=timezone.now()
+        )
+        ack.refresh_from_db()
+        if not moved:
+            raise Conflict(
+                gettext("Only a failed or uncertain acknowledgment can be sent again; this one is: %(status)s.")
+                % {"status": ack.get_status_display()},
+                code="inquiries.ack_not_retryable",
+            )
+        events.ack_requeued_event(inquiry=ack.inquiry, actor=actor, was=was)
     return ack

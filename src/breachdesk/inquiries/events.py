@@ -19,6 +19,7 @@ INQUIRY_ASSIGNED = "inquiry.assigned"
 INQUIRY_STATUS_CHANGED = "inquiry.status_changed"
 ACK_SENT = "inquiry.ack_sent"
 ACK_FAILED = "inquiry.ack_failed"
+ACK_REQUEUED = "inquiry.ack_requeued"
 BLOCK_CREATED = "answer_block.created"
 BLOCK_APPROVED = "answer_block.approved"
 BLOCK_PREAPPROVED = "answer_block.preapproved"
@@ -230,3 +231,7 @@ def mailbox_polled_event(*, incident: Incident, actor: Any, fetched: int, create
         kind=MAILBOX_POLLED,
         data={"fetched": fetched, "created": created, "dropped": dropped},
     )
+
+
+def ack_requeued_event(*, inquiry: Inquiry, actor: Any, was: str) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_REQUEUED, data=_inq(inquiry, was=was))

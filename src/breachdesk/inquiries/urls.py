@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:inquiry_id>/labels/", desk.inquiry_labels, name="inquiry_labels"),
     path("<int:inquiry_id>/assign/", desk.inquiry_assign, name="inquiry_assign"),
     path("<int:inquiry_id>/status/", desk.inquiry_status, name="inquiry_status"),
+    path("<int:inquiry_id>/ack/retry/", desk.inquiry_ack_retry, name="inquiry_ack_retry"),
     path("<int:inquiry_id>/draft/", desk.inquiry_draft, name="inquiry_draft"),
     path("<int:inquiry_id>/deletion/", desk.inquiry_deletion, name="inquiry_deletion"),
     path("attachments/<int:attachment_id>/", desk.attachment_download, name="attachment_download"),

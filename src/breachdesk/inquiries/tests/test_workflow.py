@@ -61,6 +61,39 @@ def test_a_row_claimed_by_another_worker_is_not_sent_twice(world: World, mailout
     assert Acknowledgment.objects.get(inquiry=inquiry).status == AckStatus.UNCERTAIN
 
 
+def test_staff_send_an_uncertain_acknowledgment_again_once_and_only_once(world: World, mailoutbox: Any) -> None:
+    from django.urls import reverse
+
+    from breachdesk.core.models import TimelineEvent
+
+    inquiry = _receive(world, message_id="<u@x>")
+    Acknowledgment.objects.filter(inquiry=inquiry).update(status=AckStatus.UNCERTAIN, error="worker died")
+    page_url = reverse("inquiries:inquiry_detail", kwargs={"code": world.incident.code, "inquiry_id": inquiry.pk})
+    retry_url = reverse("inquiries:inquiry_ack_retry", kwargs={"code": world.incident.code, "inquiry_id": inquiry.pk})
+    staff = client_for(world.responder, language="en")
+    page = staff.get(page_url).content.decode()
+    assert 'id="ack-retry"' in page
+    assert "worker died" in page
+    assert client_for(world.outsider).post(retry_url).status_code == 404
+    assert client_for(world.reviewer_client).post(retry_url).status_code == 302  # refused, with a message
+    assert Acknowledgment.objects.get(inquiry=inquiry).status == AckStatus.UNCERTAIN  # the refusals changed nothing
+
+    done = staff.post(retry_url, follow=True).content.decode()
+    assert "The acknowledgment is queued again" in done
+    assert Acknowledgment.objects.get(inquiry=inquiry).status == AckStatus.PENDING
+    event = TimelineEvent.objects.get(incident=world.incident, kind="inquiry.ack_requeued")
+    assert event.data["was"] == AckStatus.UNCERTAIN
+    ack_process()
+    assert len([m for m in mailoutbox if m.to == ["taro@example.jp"]]) == 1
+    assert 'id="ack-retry"' not in staff.get(page_url).content.decode()
+
+    again = staff.post(retry_url, follow=True).content.decode()  # a sent acknowledgment is never sent twice
+    assert "Only a failed or uncertain acknowledgment can be sent again; this one is: Sent." in again
+    ack_process()
+    assert len([m for m in mailoutbox if m.to == ["taro@example.jp"]]) == 1
+    assert TimelineEvent.objects.filter(incident=world.incident, kind="inquiry.ack_requeued").count() == 1
+
+
 def test_a_verified_sender_gets_their_own_facts_in_the_draft(world: World) -> None:
     person_create(
         incident=world.incident, actor=world.lead, member_id="W-7", email="kenji@example.jp",

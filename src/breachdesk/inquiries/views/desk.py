@@ -210,6 +210,25 @@ def inquiry_status(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
 
 @incident_view()
 @require_POST
+def inquiry_ack_retry(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Send a failed or uncertain acknowledgment again, once a person has checked it did not leave."""
+    require_staff(access)
+    inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
+    ack = getattr(inquiry, "acknowledgment", None) if hasattr(inquiry, "acknowledgment") else None
+    if ack is None:
+        messages.error(request, _("This inquiry has no acknowledgment to send."))
+        return to("inquiry_detail", access, inquiry_id=inquiry.pk)
+    try:
+        services.ack_retry(ack=ack, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("The acknowledgment is queued again; the worker sends it within a minute."))
+    return to("inquiry_detail", access, inquiry_id=inquiry.pk)
+
+
+@incident_view()
+@require_POST
 def inquiry_draft(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Assemble a draft from the approved blocks and open it."""
     require_staff(access)

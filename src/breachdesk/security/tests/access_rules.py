@@ -94,6 +94,7 @@ WEB: dict[str, Rule] = {
     "inquiries:inquiry_labels": r(NO, PII),
     "inquiries:inquiry_assign": r(NO, PII),
     "inquiries:inquiry_status": r(NO, PII),
+    "inquiries:inquiry_ack_retry": r(NO, PII),
     "inquiries:inquiry_draft": r(NO, PII),
     "inquiries:inquiry_deletion": r(NO, PII),
     "inquiries:attachment_download": r(PII, PII),
