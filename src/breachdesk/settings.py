@@ -8,6 +8,7 @@ of a file that holds the value. The production variables are listed in ``docs/op
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 import sys
@@ -185,6 +186,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First of ours: every later step (rate limits, django-axes) sees the visitor's address, not the proxy's.
+    "breachdesk.core.client_address.ClientAddressMiddleware",
     "breachdesk.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -332,6 +335,16 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if envbool("BREACHDESK_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reverse proxies in front (addresses or networks): behind them the visitor's address is read from
+# X-Forwarded-For (``core.client_address``); from any other peer that header is ignored.
+BREACHDESK_TRUSTED_PROXIES = envlist("BREACHDESK_TRUSTED_PROXIES", [])
+for _proxy in BREACHDESK_TRUSTED_PROXIES:  # a bad entry stops start-up with its name
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"BREACHDESK_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (10.0.0.5, 10.0.0.0/8)."
+        ) from None
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("BREACHDESK_MAX_FORM_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -110,3 +110,9 @@ def test_check_deploy_passes_with_the_documented_production_variables(tmp_path: 
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_trusted_proxy_that_is_not_an_address_stops_start_up(tmp_path: Path) -> None:
+    result = _check(tmp_path, BREACHDESK_TRUSTED_PROXIES="10.0.0.0/8, proxy.example.jp")
+    assert result.returncode != 0
+    assert "BREACHDESK_TRUSTED_PROXIES: 'proxy.example.jp' is not an IP address or network" in result.stderr

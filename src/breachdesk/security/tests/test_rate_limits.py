@@ -93,3 +93,72 @@ def test_the_self_check_answers_429_past_its_limit(world: World, published: Any,
     responses = [csrf_post(path, {"email": f"p{n}@example.jp"}, ip="203.0.113.40") for n in range(3)]
     assert [r.status_code for r in responses] == [302, 302, 429]
     assert responses[2]["Retry-After"] == "3600"
+
+
+# --- Behind a reverse proxy (``core.client_address``) ------------------------------------------------------------
+
+
+def _via(forwarded_for: str) -> Client:
+    """Return a browser-like client whose requests carry ``X-Forwarded-For`` (``csrf_post`` sets the peer)."""
+    return Client(enforce_csrf_checks=True, HTTP_X_FORWARDED_FOR=forwarded_for)
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded_for", "expected"),
+    [
+        ("10.0.0.2", "203.0.113.9", "203.0.113.9"),  # one trusted proxy
+        ("10.0.0.2", "203.0.113.9, 10.0.0.7", "203.0.113.9"),  # two trusted hops
+        ("10.0.0.2", "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the client's own claim left of it is not used
+        ("10.0.0.2", "[2001:db8::5]:443", "2001:db8::5"),
+        ("10.0.0.2", "203.0.113.9:5123", "203.0.113.9"),
+        ("10.0.0.2", "not-an-address", "10.0.0.2"),  # unreadable: do not guess past it
+        ("10.0.0.2", "10.0.0.9", "10.0.0.2"),  # only our proxies: an inside health check
+        ("198.51.100.9", "203.0.113.9", "198.51.100.9"),  # not a trusted peer: the header is ignored
+        ("10.0.0.2", "", "10.0.0.2"),
+    ],
+)
+def test_the_visitor_address_is_read_only_through_trusted_proxies(peer: str, forwarded_for: str, expected: str) -> None:
+    from breachdesk.core.client_address import client_address, trusted_networks
+
+    trusted = trusted_networks(["10.0.0.0/8"])
+    assert client_address(peer=peer, forwarded_for=forwarded_for, trusted=trusted) == expected
+
+
+def test_behind_a_trusted_proxy_each_visitor_has_their_own_self_check_limit(
+    world: World, published: Any, settings: Any
+) -> None:
+    settings.BREACHDESK_SELFCHECK_PER_IP_HOUR = 2
+    settings.BREACHDESK_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    path = f"/p/{world.incident.code}/check/"
+    first = [
+        csrf_post(path, {"email": f"a{n}@example.jp"}, ip="10.0.0.2", client=_via("203.0.113.60")) for n in range(3)
+    ]
+    assert [r.status_code for r in first] == [302, 302, 429]
+    # Another visitor behind the same proxy is not locked out by the first one.
+    other = csrf_post(path, {"email": "b@example.jp"}, ip="10.0.0.2", client=_via("203.0.113.61"))
+    assert other.status_code == 302
+
+
+def test_a_forged_forwarded_header_from_elsewhere_does_not_dodge_the_limit(
+    world: World, published: Any, settings: Any
+) -> None:
+    settings.BREACHDESK_SELFCHECK_PER_IP_HOUR = 2
+    settings.BREACHDESK_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    path = f"/p/{world.incident.code}/check/"
+    responses = [
+        csrf_post(path, {"email": f"c{n}@example.jp"}, ip="198.51.100.9", client=_via(f"203.0.113.{70 + n}"))
+        for n in range(3)
+    ]
+    assert [r.status_code for r in responses] == [302, 302, 429]
+
+
+def test_behind_a_trusted_proxy_the_login_lockout_is_per_visitor(world: World, settings: Any) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.BREACHDESK_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    world.lead.set_password("correct horse battery")
+    world.lead.save()
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.80")
+    statuses = [attacker.post(LOGIN, {"username": "lead", "password": f"x{n}"}).status_code for n in range(3)]
+    assert statuses == [200, 200, 429]
+    owner = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.81")
+    assert owner.post(LOGIN, {"username": "lead", "password": "correct horse battery"}).status_code == 302
