@@ -58,3 +58,21 @@ class IncidentKey(BaseModel):
 
     def __str__(self) -> str:
         return f"key of incident {self.incident_id}"
+
+
+class RateCounter(models.Model):
+    """Count requests per hashed key and time window, in the database so every web process shares the count.
+
+    The public pages' limits (the inquiry form, the self-check) count here through ``core.ratelimit``; a key is an
+    HMAC, never a raw address or index.
+    """
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="core_rate_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}: {self.count}"

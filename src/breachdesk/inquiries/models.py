@@ -344,17 +344,3 @@ class DeletionRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"deletion request #{self.pk}"
-
-
-class RateCounter(models.Model):
-    """Count requests per key and window across processes (the public form's limiter)."""
-
-    key = models.CharField(max_length=64)
-    window = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="inq_rate_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.window}: {self.count}"

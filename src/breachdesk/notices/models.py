@@ -174,20 +174,6 @@ class SelfCheckRequest(models.Model):
         return f"self-check #{self.pk}"
 
 
-class RateCounter(models.Model):
-    """Count requests per hashed key and time window, in the database so every web process shares it."""
-
-    key = models.CharField(max_length=64)
-    window = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["key", "window"], name="notices_rate_unique")]
-
-    def __str__(self) -> str:
-        return f"{self.key}@{self.window}: {self.count}"
-
-
 class DailyCount(models.Model):
     """Count events of the public pages per incident and day (self-checks are counted, never logged per person)."""
 

@@ -24,10 +24,12 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from breachdesk.core import ratelimit
 from breachdesk.core.crypto import cipher_for
+from breachdesk.core.models import RateCounter
 from breachdesk.incidents.models import Incident
 from breachdesk.notices import counters
-from breachdesk.notices.models import RateCounter, SelfCheckMethod, SelfCheckRequest, SelfCheckState
+from breachdesk.notices.models import SelfCheckMethod, SelfCheckRequest, SelfCheckState
 from breachdesk.outbound.guard import MisSendBlocked, OutboundMessage, outbound_guard_enforce
 
 logger = logging.getLogger(__name__)
@@ -74,8 +76,8 @@ def selfcheck_submit(*, incident_id: int, data: SelfCheckInput, ip: str) -> str:
     # A value that cannot be indexed still takes the same path, under a random index that matches nobody.
     bidx = bidx or secrets.token_bytes(16)
     per_ip, per_address = limits()
-    ip_key = counters.hashed_key(f"selfcheck-ip:{incident_id}", ip or "-")
-    address_key = counters.hashed_key(f"selfcheck-address:{incident_id}", bidx)
+    ip_key = ratelimit.hashed_key(f"selfcheck-ip:{incident_id}", ip or "-")
+    address_key = ratelimit.hashed_key(f"selfcheck-address:{incident_id}", bidx)
     # Accepted requests are counted by the worker from the rows it processes.
     if connection.vendor == "postgresql":
         outcome = _submit_one_statement(
@@ -95,7 +97,7 @@ def selfcheck_submit(*, incident_id: int, data: SelfCheckInput, ip: str) -> str:
     # statement saved here is throughput.
     with transaction.atomic():
         counters.relax_durability()
-        hits = counters.rate_hit_many(keys=[ip_key, address_key], window_seconds=WINDOW_SECONDS)
+        hits = ratelimit.rate_hit_many(keys=[ip_key, address_key], window_seconds=WINDOW_SECONDS)
         if hits[ip_key] > per_ip or hits[address_key] > per_address:
             counters.daily_add(incident_id=incident_id, kind="selfcheck.limited")
             return Outcome.LIMITED
@@ -286,5 +288,5 @@ def selfcheck_process_batch(*, incident_id: int | None = None) -> dict[str, int]
             by_incident[(row.incident_id, "requests")] = by_incident.get((row.incident_id, "requests"), 0) + 1
         for (incident, outcome), amount in by_incident.items():
             counters.daily_add(incident_id=incident, kind=f"selfcheck.{outcome}", amount=amount)
-    counters.rate_prune(window_seconds=WINDOW_SECONDS)
+    ratelimit.rate_prune(window_seconds=WINDOW_SECONDS)
     return totals

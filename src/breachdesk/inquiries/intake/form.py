@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import time
+import secrets
 from typing import Any
 
-from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
-
+from breachdesk.core import ratelimit
 from breachdesk.incidents.models import Incident
 from breachdesk.inquiries.errors import RateLimited
 from breachdesk.inquiries.intake.receive import Incoming, Received, inquiry_receive
-from breachdesk.inquiries.models import Channel, MessageKind, RateCounter
+from breachdesk.inquiries.models import Channel, MessageKind
 
 FORM_LIMIT = 5
 FORM_WINDOW_SECONDS = 15 * 60
@@ -23,22 +18,14 @@ FORM_WINDOW_SECONDS = 15 * 60
 def rate_limit_hit(*, scope: str, client_ip: str, limit: int = FORM_LIMIT, window: int = FORM_WINDOW_SECONDS) -> None:
     """Count one request of ``client_ip`` in ``scope``; raise ``RateLimited`` past ``limit`` in the window.
 
-    The IP is kept only as an HMAC, and the counter lives in the database so every web process shares it.
+    The address is kept only as an HMAC, and the counter lives in the database so every web process shares it
+    (``core.ratelimit``, one statement per request).
     """
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"{scope}|{client_ip}".encode(), hashlib.sha256).hexdigest()
-    bucket = int(time.time()) // window
-    updated = RateCounter.objects.filter(key=digest, window=bucket).update(count=F("count") + 1)
-    if not updated:
-        try:
-            with transaction.atomic():
-                RateCounter.objects.create(key=digest, window=bucket, count=1)
-        except IntegrityError:
-            RateCounter.objects.filter(key=digest, window=bucket).update(count=F("count") + 1)
-    count = RateCounter.objects.filter(key=digest, window=bucket).values_list("count", flat=True).first() or 0
+    count = ratelimit.rate_hit(key=ratelimit.hashed_key(f"form:{scope}", client_ip or "-"), window_seconds=window)
     if count > limit:
         raise RateLimited("Too many messages from this connection. Please try again later.")
-    if bucket % 50 == 0:
-        RateCounter.objects.filter(window__lt=bucket - 1).delete()
+    if count == 1 and secrets.randbelow(50) == 0:  # now and then, forget windows that are over
+        ratelimit.rate_prune(window_seconds=window)
 
 
 def form_submit(
