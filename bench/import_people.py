@@ -177,9 +177,12 @@ def main() -> None:
         rss = peak_rss_mb()
         assert job.imported == args.rows, job.imported
         base = 0.0 if args.no_baseline else baseline(incident.pk)
-        # One statement: the ORM's cascade collector would bind a million ids (too many SQL variables on SQLite).
-        people = Person.objects.filter(incident=incident)
-        people._raw_delete(people.db)
+        from django.db import connection
+
+        if connection.vendor == "postgresql":  # the SQLite file goes with the temporary directory
+            # One statement: the ORM's cascade collector would bind every id of the incident.
+            people = Person.objects.filter(incident=incident)
+            people._raw_delete(people.db)
         print(
             json.dumps(
                 {
