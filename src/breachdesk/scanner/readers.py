@@ -281,6 +281,22 @@ def _scan_cell(value: str, hint: str | None, line: int, column: int, out: list[R
         out.append((line, column, found.type, found.confidence, found.masked, sheet))
 
 
+def _scan_row(
+    cells: list[str],
+    hints: list[str | None],
+    line: int,
+    out: list[RawFinding],
+    *,
+    first_column: int = 1,
+    sheet: str = "",
+) -> None:
+    """Scan a row's non-empty cells, each with its column's header hint."""
+    for index, cell in enumerate(cells):
+        if cell:
+            hint = hints[index] if index < len(hints) else None
+            _scan_cell(cell, hint, line, first_column + index, out, sheet)
+
+
 # --------------------------------------------------------------------------------------------------------------------
 # CSV and TSV
 # --------------------------------------------------------------------------------------------------------------------
@@ -307,10 +323,7 @@ def csv_read(*, path: Path, file_type: FileType) -> ReadResult:
                     if found_hints is not None:
                         hints = found_hints
                         continue
-                for index, cell in enumerate(row):
-                    if cell:
-                        hint = hints[index] if index < len(hints) else None
-                        _scan_cell(cell, hint, number, index + 1, result.findings)
+                _scan_row(row, hints, number, result.findings)
         except (csv.Error, OSError, EOFError, zlib.error, UnicodeError) as exc:
             # An oversized field or a truncated gzip stream: keep the rows read so far.
             result.error = str(UnreadableFile(_failure(exc), line=max(reader.line_num, 1)))
@@ -368,10 +381,7 @@ def xlsx_read(*, path: Path, file_type: FileType) -> ReadResult:
                         if found_hints is not None:
                             hints = found_hints
                             continue
-                    for index, cell in enumerate(cells):
-                        if cell:
-                            hint = hints[index] if index < len(hints) else None
-                            _scan_cell(cell, hint, row_number, first_col + index, result.findings, title)
+                    _scan_row(cells, hints, row_number, result.findings, first_column=first_col, sheet=title)
             except Exception as exc:  # a broken sheet part: keep what the other sheets held
                 where = f" in sheet {position}"
                 reason = f"corrupt xlsx: {type(exc).__name__}{where}"
