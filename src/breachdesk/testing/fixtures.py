@@ -38,14 +38,6 @@ def require_tool(path_or_name: str, why: str) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _no_cipher_from_an_earlier_test() -> None:
-    """Forget cached incident ciphers: a rolled-back test's incident id is given again to the next test's incident."""
-    from breachdesk.core import crypto
-
-    crypto.forget_cipher()
-
-
-@pytest.fixture(autouse=True)
 def _password_only_login(settings: Any) -> None:
     """Let tests sign in with a password; the second-factor tests switch it back on."""
     settings.BREACHDESK_REQUIRE_2FA = False

@@ -214,7 +214,7 @@ def inquiry_ack_retry(request: AuthedRequest, inquiry_id: int, *, access: Incide
     """Send a failed or uncertain acknowledgment again, once a person has checked it did not leave."""
     require_staff(access)
     inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
-    ack = getattr(inquiry, "acknowledgment", None) if hasattr(inquiry, "acknowledgment") else None
+    ack = getattr(inquiry, "acknowledgment", None)  # None when the sender gave no address
     if ack is None:
         messages.error(request, _("This inquiry has no acknowledgment to send."))
         return to("inquiry_detail", access, inquiry_id=inquiry.pk)
