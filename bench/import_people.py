@@ -2,8 +2,8 @@
 
 Generate an N-row CP932 CSV (``--rows``, default 1,000,000), import it through the real path (streaming reader,
 validation, dedup lookups, AES-GCM, HMAC, batched raw inserts), then insert the rows the import stored, already
-prepared, into an identical table (same columns and indexes) with bare ``sqlite3.executemany`` (``COPY`` on
-PostgreSQL when ``DATABASE_URL`` is set). Print one JSON line.
+prepared, into an identical table (same columns, indexes and foreign keys) with bare ``sqlite3.executemany``
+(``COPY`` on PostgreSQL when ``DATABASE_URL`` is set). Print one JSON line.
 
     .venv/bin/python bench/import_people.py --rows 200000
 """
@@ -108,6 +108,7 @@ def baseline(incident_id: int) -> float:
 
         raw = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
         raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA foreign_keys = ON")  # as on Django's connection: the same table, the same checks
         raw.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the same page cache the import uses, to be fair
         ddl = [
             r[0]
@@ -134,6 +135,12 @@ def baseline(incident_id: int) -> float:
     with psycopg.connect(_pg_dsn(connection.settings_dict)) as pg:
         pg.execute("DROP TABLE IF EXISTS bench_baseline")
         pg.execute("CREATE TABLE bench_baseline (LIKE registry_person INCLUDING ALL)")
+        # LIKE copies columns and indexes but not foreign keys; add them, so both tables check the same things.
+        for (definition,) in pg.execute(
+            "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = 'registry_person'::regclass AND contype = 'f'"
+        ).fetchall():
+            pg.execute(f"ALTER TABLE bench_baseline ADD {definition}")
         pg.commit()
         started = time.perf_counter()
         with pg.cursor() as cur, cur.copy(f"COPY bench_baseline ({columns}) FROM STDIN") as copy:

@@ -133,8 +133,8 @@ class Person(models.Model):
     affected = models.BooleanField(_("affected"), default=False)
     items = models.BigIntegerField(_("leaked items"), default=0)
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    import_job = models.ForeignKey(
-        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    import_job = models.ForeignKey(  # indexed by Meta's registry_person_job (a second index would slow imports)
+        ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False, db_index=False
     )
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))

@@ -21,6 +21,7 @@ from django.db import connection
 
 from breachdesk.core import jptext
 from breachdesk.core.crypto import FORMAT_VERSION, INDEX_BYTES, NONCE_BYTES, IncidentCipher
+from breachdesk.registry.importing.screen import DEDUP_SLOTS, SeenKeys, filter_bits
 from breachdesk.registry.importing.validate import Record
 
 ENC_COLUMNS = (
@@ -47,8 +48,12 @@ INSERT_COLUMNS = (
 )
 SNAPSHOT_COLUMNS = ("member_id", *BIDX_COLUMNS, *(c for _, c in ENC_COLUMNS), "affected", "items", "updated_at")
 ROWS_PER_STATEMENT = 200
+# On PostgreSQL a job refreshes the table's planner statistics once it has written this many rows, and again each
+# time its rows double: without them the planner, seeing a "small" table, answers the duplicate lookups
+# (``bidx_* = ANY(...)``) by scanning every row of the incident, and an import slows down quadratically.
+ANALYZE_FIRST_ROWS = 10000
 CACHE_KIB = 64 * 1024
-_RECORD_FIELDS = [f.name for f in fields(Record) if f.name not in ("row", "items", "prepared")]
+_RECORD_FIELDS = [f.name for f in fields(Record) if f.name not in ("row", "items", "prepared", "maybe_known")]
 
 
 def address_key(address: str) -> str:
@@ -168,6 +173,7 @@ def merge(into: Record, other: Record) -> None:
             setattr(into, name, value)
     into.items |= other.items
     into.prepared = None  # the merged values must be indexed and encrypted again
+    into.maybe_known = into.maybe_known or other.maybe_known  # it now carries the other row's keys too
 
 
 @dataclass
@@ -196,6 +202,12 @@ class RawDB:
     def cursor(self) -> Any:
         return self.raw.cursor()
 
+    def analyze_people(self) -> None:
+        """Refresh the planner statistics of the people table (PostgreSQL; SQLite's planner needs none here)."""
+        if self.vendor == "postgresql":
+            with self.raw.cursor() as cursor:
+                cursor.execute("ANALYZE registry_person")
+
     def now(self, value: datetime) -> Any:
         return connection.ops.adapt_datetimefield_value(value)
 
@@ -207,7 +219,9 @@ class RawDB:
         if not values:
             return out
         if self.vendor == "postgresql":
-            cursor.execute(f"{sql_head} AND {column} = ANY(%s)", [*params, list(values)])
+            # %b sends the array in binary: a text bytea[] of 20,000 keys costs more to build and parse than the
+            # index probes themselves.
+            cursor.execute(f"{sql_head} AND {column} = ANY(%b)", [*params, list(values)])
             return list(cursor.fetchall())
         step = self.max_vars - len(params)
         for start in range(0, len(values), step):
@@ -256,10 +270,38 @@ class BatchWriter:
         self.source = source
         self.affected = affected
         self.preparer = Preparer(cipher)
+        # Look up only the rows this filter cannot call new (``screen``); valid while this job is the only writer of
+        # an incident that was empty when it began: ``pipeline`` starts and stops it.
+        self.seen: SeenKeys | None = None
+        self.written = 0  # rows inserted or updated by this writer
+        self.analyzed_at = 0  # ``written`` when the statistics were last refreshed
+
+    def refresh_statistics(self) -> None:
+        """Refresh the table's statistics when this writer has grown it enough (call after a batch commits)."""
+        if self.written >= max(ANALYZE_FIRST_ROWS, 2 * self.analyzed_at):
+            self.db.analyze_people()
+            self.analyzed_at = self.written
+
+    def screen(self, *, rows: int) -> None:
+        """Start screening rows with a filter sized for about ``rows`` rows (before the first batch)."""
+        self.seen = SeenKeys(filter_bits(rows))
+
+    def stop_screening(self) -> None:
+        """Look every later row up again (another writer has appeared)."""
+        self.seen = None
+
+    @property
+    def screened(self) -> bool:
+        return self.seen is not None
 
     def write(self, records: list[Record], now: datetime) -> BatchCounts:
         """Write ``records`` (call inside ``transaction.atomic``) and return what happened to them."""
         counts = BatchCounts()
+        if self.seen is not None:
+            check = self.seen.add_and_check
+            preparer = self.preparer
+            for record in records:  # every row, in file order, before any merge
+                record.maybe_known = check(preparer.of(record)[0][:DEDUP_SLOTS])
         kept = self._merge_within(records, counts)
         prepared = [self.preparer.of(r) for r in kept]
         keys = [p[0] for p in prepared]
@@ -299,6 +341,7 @@ class BatchWriter:
                 )
             self.db.insert_people(cursor, rows)
             counts.imported += len(rows)
+            self.written += len(rows) + len(updates)
         finally:
             cursor.close()
         return counts
@@ -341,7 +384,12 @@ class BatchWriter:
             f"WHERE incident_id = {self.db.ph}"
         )
         for slot, column in ((0, "bidx_member"), (1, "bidx_email"), (2, "bidx_phone")):
-            pending = [i for i in range(len(kept)) if targets[i] is None and keys[i][slot] is not None]
+            screened = self.screened
+            pending = [
+                i
+                for i in range(len(kept))
+                if targets[i] is None and keys[i][slot] is not None and (not screened or kept[i].maybe_known)
+            ]
             if not pending:
                 continue
             values = list({bytes(keys[i][slot]) for i in pending})  # type: ignore[arg-type]

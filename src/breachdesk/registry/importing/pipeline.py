@@ -9,9 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from breachdesk.core.crypto import cipher_for
+from breachdesk.core.models import TimelineEvent
+from breachdesk.registry import events
 from breachdesk.registry import items as vocabulary
 from breachdesk.registry.importing import files
 from breachdesk.registry.importing.bulk import BatchWriter, RawDB
@@ -21,7 +24,7 @@ from breachdesk.registry.importing.mapping import ColumnMap, map_headers, requir
 from breachdesk.registry.importing.readers import Table, open_table
 from breachdesk.registry.importing.validate import RowReader
 from breachdesk.registry.masking import mask
-from breachdesk.registry.models import ImportJob, JobStatus, Source
+from breachdesk.registry.models import ImportJob, JobStatus, Person, Source
 
 # Rows per transaction. Every commit writes each index page its random blind-index keys touched, so larger batches
 # write less per row; 20,000 prepared records are ~30 MB.
@@ -83,6 +86,9 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
         job.status = JobStatus.RUNNING
         job.started_at = job.started_at or timezone.now()
         job.save(update_fields=["errors_path", "encoding", "bytes_total", "status", "started_at", "updated_at"])
+        since = timezone.now()
+        if _sole_writer(job, since=since):
+            writer.screen(rows=_rows_estimate(table))
         chunks = read_chunks(
             table,
             reader,
@@ -102,7 +108,10 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
             for line in chunk.errors:
                 side.write(line)
             job.rejected += len(chunk.errors)
+            if writer.screened and _others_wrote(job, since=since):
+                writer.stop_screening()  # someone else now writes this incident: look every row up again
             _commit(job, writer, chunk, side)
+            writer.refresh_statistics()
             if progress:
                 progress(job)
         return job
@@ -112,6 +121,32 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
         table.close()
         if side is not None:
             side.close()
+
+
+def _rows_estimate(table: Table) -> int:
+    """Estimate a file's rows from its size: XLSX counts rows; a CSV member row takes about 64 bytes or more."""
+    return table.total if table.encoding == "xlsx" else table.total // 64
+
+
+def _sole_writer(job: ImportJob, *, since: Any) -> bool:
+    """Say whether the job starts as the only writer of an empty incident, so rows can be screened (``screen``)."""
+    if job.checkpoint_row:
+        return False  # the rows before the checkpoint are stored but will not pass through the screen
+    if Person.objects.filter(incident_id=job.incident_id).exists():
+        return False
+    return not _others_wrote(job, since=since)
+
+
+def _others_wrote(job: ImportJob, *, since: Any) -> bool:
+    """Say whether another job runs on the job's incident, or a job or a person was added or changed since ``since``."""
+    others = (
+        ImportJob.objects.filter(incident_id=job.incident_id)
+        .exclude(pk=job.pk)
+        .exclude(status__in=[JobStatus.PENDING, JobStatus.QUEUED])  # not started: they have written nothing
+    )
+    if others.filter(Q(status=JobStatus.RUNNING) | Q(updated_at__gte=since)).exists():
+        return True
+    return TimelineEvent.objects.filter(incident_id=job.incident_id, kind=events.PERSON_ADDED, at__gte=since).exists()
 
 
 def _fork_reader(job: ImportJob) -> bool:

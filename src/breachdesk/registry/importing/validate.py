@@ -68,6 +68,9 @@ class Record:
     prepared: tuple[tuple[bytes | None, ...], tuple[bytes | None, ...]] | None = field(
         default=None, repr=False, compare=False
     )
+    # ``False`` only when the row's member ID, email and phone are certainly not stored yet (``screen``), so the
+    # writer need not look them up; set by the writer, never pickled.
+    maybe_known: bool = field(default=True, repr=False, compare=False)
 
     def __reduce__(self) -> tuple[type[Record], tuple[Any, ...]]:
         """Pickle as a plain constructor call: 5× faster than the slots dataclass state (import chunks)."""
