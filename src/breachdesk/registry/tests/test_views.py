@@ -126,6 +126,10 @@ def test_an_engineer_uploads_maps_columns_and_watches_the_import_finish(world: W
     progress = client.get(url("job_progress", job_id=job.pk)).content.decode()
     assert 'value="100"' in progress
     assert "hx-trigger" not in progress
+    assert url("job_errors", job_id=job.pk) in progress  # one row was rejected
+    ImportJob.objects.filter(pk=job.pk).update(rejected=0)
+    assert url("job_errors", job_id=job.pk) not in client.get(url("job_progress", job_id=job.pk)).content.decode()
+    ImportJob.objects.filter(pk=job.pk).update(rejected=1)
     errors = client.get(url("job_errors", job_id=job.pk))
     assert errors.status_code == 200
     assert b"bad-email" not in b"".join(errors.streaming_content)  # type: ignore[attr-defined]
