@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from django.db.models import Count, F, Q, QuerySet
@@ -10,7 +11,7 @@ from breachdesk.core.crypto import cipher_for
 from breachdesk.core.errors import NotFound, ValidationFailed
 from breachdesk.incidents.models import Incident
 from breachdesk.registry import items as vocabulary
-from breachdesk.registry.models import ImportJob, Person
+from breachdesk.registry.models import ImportJob, JobStatus, Person
 
 
 def _index_filter(*, incident: Incident, email: str | None, phone: str | None, member_id: str | None) -> Q:
@@ -139,6 +140,24 @@ def registry_stamp(*, incident: Incident) -> str:
     )
     job_part = f"{job[0]}@{job[1].timestamp()}" if job else "-"
     return f"{event or incident.created_at.timestamp()}:{job_part}"
+
+
+def registry_written_by_others(*, job: ImportJob, since: datetime) -> bool:
+    """Say whether anyone but ``job`` may have written the people of its incident since ``since``.
+
+    True while another job runs, or once another job has changed since then (a queued or pending one has written
+    nothing), or a registry change (a manual entry, a rollback, a leak match) was recorded on the timeline.
+    """
+    from breachdesk.core.models import TimelineEvent
+
+    others = (
+        ImportJob.objects.filter(incident_id=job.incident_id)
+        .exclude(pk=job.pk)
+        .exclude(status__in=[JobStatus.PENDING, JobStatus.QUEUED])
+    )
+    if others.filter(Q(status=JobStatus.RUNNING) | Q(updated_at__gte=since)).exists():
+        return True
+    return TimelineEvent.objects.filter(incident_id=job.incident_id, kind__in=_changing_kinds(), at__gte=since).exists()
 
 
 def _registry_tally(*, incident: Incident) -> dict[str, Any]:

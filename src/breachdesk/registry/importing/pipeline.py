@@ -5,17 +5,16 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections.abc import Callable, Generator
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from breachdesk.core.crypto import cipher_for
-from breachdesk.core.models import TimelineEvent
-from breachdesk.registry import events
 from breachdesk.registry import items as vocabulary
+from breachdesk.registry import selectors
 from breachdesk.registry.importing import files
 from breachdesk.registry.importing.bulk import BatchWriter, RawDB
 from breachdesk.registry.importing.chunks import Chunk, forked, read_chunks
@@ -108,7 +107,7 @@ def run_import(job: ImportJob, *, progress: Progress | None = None) -> ImportJob
             for line in chunk.errors:
                 side.write(line)
             job.rejected += len(chunk.errors)
-            if writer.screened and _others_wrote(job, since=since):
+            if writer.screened and selectors.registry_written_by_others(job=job, since=since):
                 writer.stop_screening()  # someone else now writes this incident: look every row up again
             _commit(job, writer, chunk, side)
             writer.refresh_statistics()
@@ -128,25 +127,13 @@ def _rows_estimate(table: Table) -> int:
     return table.total if table.encoding == "xlsx" else table.total // 64
 
 
-def _sole_writer(job: ImportJob, *, since: Any) -> bool:
+def _sole_writer(job: ImportJob, *, since: datetime) -> bool:
     """Say whether the job starts as the only writer of an empty incident, so rows can be screened (``screen``)."""
     if job.checkpoint_row:
         return False  # the rows before the checkpoint are stored but will not pass through the screen
     if Person.objects.filter(incident_id=job.incident_id).exists():
         return False
-    return not _others_wrote(job, since=since)
-
-
-def _others_wrote(job: ImportJob, *, since: Any) -> bool:
-    """Say whether another job runs on the job's incident, or a job or a person was added or changed since ``since``."""
-    others = (
-        ImportJob.objects.filter(incident_id=job.incident_id)
-        .exclude(pk=job.pk)
-        .exclude(status__in=[JobStatus.PENDING, JobStatus.QUEUED])  # not started: they have written nothing
-    )
-    if others.filter(Q(status=JobStatus.RUNNING) | Q(updated_at__gte=since)).exists():
-        return True
-    return TimelineEvent.objects.filter(incident_id=job.incident_id, kind=events.PERSON_ADDED, at__gte=since).exists()
+    return not selectors.registry_written_by_others(job=job, since=since)
 
 
 def _fork_reader(job: ImportJob) -> bool:
