@@ -15,7 +15,9 @@ class CampaignsConfig(AppConfig):
 
         metrics.register()
         register_nav("campaigns", label=_("Person notices"), url_name="campaigns:campaign_list", order=55)
-        register_panel("campaigns", template="campaigns/panel.html", context=campaigns_panel_context, order=50)
+        register_panel(
+            "campaigns", template="campaigns/panel.html", context=campaigns_panel_context, order=50, cache_seconds=10
+        )
         register_person_section(
             "campaigns", template="campaigns/person_section.html", context=person_section_context, order=30
         )

@@ -14,5 +14,9 @@ class CostsConfig(AppConfig):
 
         register_nav("costs", label=_("Costs"), url_name="costs:overview", order=70)
         register_nav("summary", label=_("Executive summary"), url_name="costs:summary", order=80)
-        register_panel("charts", template="costs/panels/charts.html", context=charts_panel_context, order=15)
-        register_panel("costs", template="costs/panels/costs.html", context=costs_panel_context, order=60)
+        register_panel(
+            "charts", template="costs/panels/charts.html", context=charts_panel_context, order=15, cache_seconds=10
+        )
+        register_panel(
+            "costs", template="costs/panels/costs.html", context=costs_panel_context, order=60, cache_seconds=10
+        )

@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import F, QuerySet
 
 from breachdesk.core.errors import NotFound, PermissionDenied
+from breachdesk.core.memo import memoized
 from breachdesk.core.models import TimelineEvent
 from breachdesk.core.roles import Capability, Role, role_can
 from breachdesk.incidents.models import Incident, Membership, Stakeholder, Task, TaskStatus
@@ -137,6 +138,20 @@ def stakeholder_get(*, incident: Incident, stakeholder_id: int) -> Stakeholder:
     if stakeholder is None:
         raise NotFound("No such stakeholder.")
     return stakeholder
+
+
+def timeline_head(*, incident: Incident) -> str:
+    """Return the hash of the incident's latest timeline event, a stamp that changes with every recorded change.
+
+    Every state change records an event in the same transaction, and each hash is unique over incidents and times.
+    One index lookup, made once per page inside ``page_memo()``.
+    """
+
+    def latest() -> str:
+        head = TimelineEvent.objects.filter(incident=incident).order_by("-seq").values_list("hash", flat=True).first()
+        return head or f"new-{incident.pk}-{incident.created_at.timestamp()}"
+
+    return memoized(("timeline_head", incident.pk), latest)
 
 
 def timeline_list(

@@ -15,7 +15,9 @@ class InquiriesConfig(AppConfig):
         from breachdesk.web.panels import register_nav, register_panel
 
         register_nav("inquiries", label=_("Desk"), url_name="inquiries:inquiry_list", order=40)
-        register_panel("desk", template="inquiries/panels/desk.html", context=desk_panel_context, order=30)
+        register_panel(
+            "desk", template="inquiries/panels/desk.html", context=desk_panel_context, order=30, cache_seconds=10
+        )
         register_person_section(
             "inquiries", template="inquiries/person_section.html", context=person_section_context, order=20
         )

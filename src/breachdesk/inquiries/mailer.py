@@ -9,6 +9,7 @@ from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from breachdesk.core.crypto import cipher_for
+from breachdesk.core.memo import memoized
 from breachdesk.inquiries.models import DeskConfig, Direction, Inquiry, Message, MessageKind
 from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
 
@@ -16,9 +17,8 @@ DESK_HEADER = "X-Breachdesk-Desk"
 
 
 def desk_config(incident: Any) -> DeskConfig:
-    """Return the incident's desk settings, creating the defaults on first use."""
-    config, _created = DeskConfig.objects.get_or_create(incident=incident)
-    return config
+    """Return the incident's desk settings, creating the defaults on first use (once per page in ``page_memo()``)."""
+    return memoized(("desk_config", incident.pk), lambda: DeskConfig.objects.get_or_create(incident=incident)[0])
 
 
 def message_id_index(incident_id: int, message_id: str) -> bytes | None:

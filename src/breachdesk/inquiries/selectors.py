@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from breachdesk.core.errors import NotFound
+from breachdesk.core.memo import memoized
 from breachdesk.core.models import TimelineEvent
 from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import events
@@ -181,8 +182,13 @@ def desk_stamp(*, incident: Incident) -> str:
 
     Every change of an inquiry, acknowledgment or reply that moves a figure records a timeline event in the same
     transaction, so the hash of the incident's latest such event is the stamp (one index lookup). The hash is
-    unique over all incidents and times, so a recreated incident never meets an old stamp.
+    unique over all incidents and times, so a recreated incident never meets an old stamp. Made once per page inside
+    ``page_memo()``.
     """
+    return memoized(("desk_stamp", incident.pk), lambda: _desk_stamp(incident=incident))
+
+
+def _desk_stamp(*, incident: Incident) -> str:
     latest = (
         TimelineEvent.objects.filter(incident=incident)
         .exclude(kind__in=_STAMP_NOISE)

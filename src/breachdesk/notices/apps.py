@@ -20,9 +20,19 @@ class NoticesConfig(AppConfig):
         register_default_checks()
         register_metric("notices_published", _published_for_summary)
         register_nav("notices", label=_("Notices"), url_name="notices:list", order=50)
-        register_panel("readiness", template="notices/panels/readiness.html", context=readiness_panel_context, order=15)
         register_panel(
-            "faq_drift", template="notices/panels/faq_drift.html", context=block_flags_panel_context, order=16
+            "readiness",
+            template="notices/panels/readiness.html",
+            context=readiness_panel_context,
+            order=15,
+            cache_seconds=10,
+        )
+        register_panel(
+            "faq_drift",
+            template="notices/panels/faq_drift.html",
+            context=block_flags_panel_context,
+            order=16,
+            cache_seconds=10,
         )
         # String senders: the desk's models may not exist yet, and a lazy sender binds only once they do.
         post_save.connect(

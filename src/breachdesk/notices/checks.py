@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, Resolver404, resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from breachdesk.core.memo import memoized
 from breachdesk.notices.readiness import CheckResult, model_or_none, not_available, register_check
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ def _desk_config(incident: Incident) -> Any:
     model = model_or_none("inquiries", "DeskConfig")
     if model is None:
         return None, False
-    return model._default_manager.filter(incident=incident).first(), True
+    row = memoized(("readiness_desk_config", incident.pk), model._default_manager.filter(incident=incident).first)
+    return row, True
 
 
 def check_desk_mailbox(incident: Incident) -> CheckResult:

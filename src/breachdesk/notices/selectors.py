@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from breachdesk.core.errors import NotFound
+from breachdesk.core.memo import memoized
 from breachdesk.incidents.models import Incident
 from breachdesk.notices.models import (
     BlockFlag,
@@ -79,7 +80,12 @@ def notice_diff(*, old: Notice, new: Notice) -> NoticeDiff:
 
 
 def faq_current(*, incident: Incident) -> list[FaqEntry]:
-    """Return the newest version of every FAQ entry that is not retired, in display order."""
+    """Return the newest version of every FAQ entry that is not retired, in display order (once per page inside
+    ``page_memo()``)."""
+    return list(memoized(("faq_current", incident.pk), lambda: _faq_current(incident=incident)))
+
+
+def _faq_current(*, incident: Incident) -> list[FaqEntry]:
     newest: dict[str, FaqEntry] = {}
     for entry in FaqEntry.objects.filter(incident=incident).order_by("key", "-version"):
         newest.setdefault(entry.key, entry)

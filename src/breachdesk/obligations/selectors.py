@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from breachdesk.core.errors import ApplicationError, NotFound
+from breachdesk.core.memo import memoized
 from breachdesk.incidents.models import Incident
 from breachdesk.obligations import deadlines
 from breachdesk.obligations.engine import Evaluation, evaluate, parse_facts
@@ -138,8 +139,17 @@ def obligations_get(*, incident: Incident, now: datetime | None = None, fresh: b
     """Return the incident's facts, verdicts and clocks at ``now``.
 
     ``fresh`` assembles the facts again (a scan of the registry); otherwise the facts of the last recorded
-    evaluation are used when there is one, which keeps the dashboard quick on a large registry.
+    evaluation are used when there is one, which keeps the dashboard quick on a large registry. Those recorded
+    facts are read once per page inside ``page_memo()``, where every panel sees the clocks at the page's moment.
     """
+    if not fresh:
+        return memoized(
+            ("obligations_get", incident.pk), lambda: _obligations_get(incident=incident, now=now, fresh=False)
+        )
+    return _obligations_get(incident=incident, now=now, fresh=True)
+
+
+def _obligations_get(*, incident: Incident, now: datetime | None, fresh: bool) -> Obligations:
     now = now or timezone.now()
     assessment = Assessment.objects.filter(incident=incident).first()
     sheet: FactSheet | None = None

@@ -9,6 +9,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from breachdesk.core.crypto import cipher_for
 from breachdesk.core.errors import NotFound, ValidationFailed
+from breachdesk.core.memo import memoized
 from breachdesk.incidents.models import Incident
 from breachdesk.registry import items as vocabulary
 from breachdesk.registry.models import ImportJob, JobStatus, Person
@@ -122,8 +123,12 @@ def registry_stamp(*, incident: Incident) -> str:
 
     Made of the latest registry event (every import, rollback, leak match and manual entry records one in the same
     transaction; its hash is unique over incidents and times) and the latest job update (a running or failed
-    import commits rows before its event). Two index lookups.
+    import commits rows before its event). Two index lookups, made once per page inside ``page_memo()``.
     """
+    return memoized(("registry_stamp", incident.pk), lambda: _registry_stamp(incident=incident))
+
+
+def _registry_stamp(*, incident: Incident) -> str:
     from breachdesk.core.models import TimelineEvent
 
     event = (

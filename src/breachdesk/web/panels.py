@@ -7,13 +7,19 @@ An app registers a panel in its ``AppConfig.ready()``::
 
 ``context(access, request)`` receives the ``IncidentAccess`` (incident and role) and returns the template context,
 or ``None`` to hide the panel. The dashboard renders panels by ascending ``order``; the ``clocks`` slot is order 10.
+
+A panel whose figures cost several queries may pass ``cache_seconds``: ``panel_context`` then keeps its context for
+that long under the incident's timeline head, the role and the language. Every recorded change gives a new head, so
+the panel is fresh at once after any change anyone makes, in any process; the seconds bound only what moves without
+an event (the clock, a campaign's deliveries). Such a context must be picklable and depend on nothing in the request
+but the role and the language; forms and CSRF tokens belong in the template, which is rendered for every request.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -29,14 +35,35 @@ class Panel:
     template: str
     context: PanelContext
     order: int = 100
+    cache_seconds: int = 0
 
 
 _panels: dict[str, Panel] = {}
 
 
-def register_panel(key: str, *, template: str, context: PanelContext, order: int = 100) -> None:
+def register_panel(key: str, *, template: str, context: PanelContext, order: int = 100, cache_seconds: int = 0) -> None:
     """Add (or replace) the dashboard panel ``key``."""
-    _panels[key] = Panel(key=key, template=template, context=context, order=order)
+    _panels[key] = Panel(key=key, template=template, context=context, order=order, cache_seconds=cache_seconds)
+
+
+def panel_context(panel: Panel, access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:
+    """Return the panel's context, from the cache when the panel allows it and nothing was recorded since."""
+    if not panel.cache_seconds:
+        return panel.context(access, request)
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    from breachdesk.incidents.selectors import timeline_head
+
+    incident = access.incident
+    head = timeline_head(incident=incident)
+    key = f"web:panel:{panel.key}:{incident.pk}:{access.role}:{get_language()}:{head}"
+    kept = cache.get(key)
+    if kept is not None:
+        return cast(dict[str, Any] | None, kept["context"])
+    context = panel.context(access, request)
+    cache.set(key, {"context": context}, panel.cache_seconds)
+    return context
 
 
 def panels() -> list[Panel]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from typing import Any, cast
 
 from django.contrib import messages
@@ -12,9 +13,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
-from django.utils.text import Truncator
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -59,48 +58,44 @@ ROW_HTML = (
     '<tr>{check}<td>{received}</td><td><a href="{url}">{subject}</a> <span class="muted">{channel}</span></td>'
     "<td>{sender}</td><td>{labels}</td><td>{status}</td><td>{assignee}</td><td>{due}</td></tr>"
 )
+SUBJECT_CHARS = 60
 
 
 def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[SafeString]:
-    """Write the table rows in Python with ``format_html`` (every value escaped).
+    """Write the table rows in Python, escaping every value with ``html.escape`` (what Django's ``escape`` does).
 
-    Fifty rows of ten values each cost more through the template engine than the rest of the page together; the
-    filters, pagination and everything else stay in the template.
+    Fifty rows of ten values each cost more through the template engine (or ``format_html``, which checks each
+    argument for lazy strings) than the rest of the page together. The fixed parts (label badges, status and channel
+    names) are escaped once per page; the filters, pagination and everything else stay in the template.
     """
-    label_names = {key: str(name) for key, name in LABELS.items()}
-    statuses = {value: str(name) for value, name in InquiryStatus.choices}
-    channels = {value: str(name) for value, name in Channel.choices}
-    select = gettext("Select")
+    badges = {key: f'<span class="badge">{escape(str(name))}</span>' for key, name in LABELS.items()}
+    statuses = {value: escape(str(name)) for value, name in InquiryStatus.choices}
+    channels = {value: escape(str(name)) for value, name in Channel.choices}
+    check_html = (
+        '<td><input type="checkbox" name="inquiry" value="{}" aria-label="' + escape(gettext("Select")) + '"></td>'
+    )
+    url_prefix = escape(base_url)
     rows: list[SafeString] = []
     for inquiry in inquiries:
         email = inquiry.sender_email or ""
         phone_only = "☎" if inquiry.sender_phone else "—"
         sender = (email if can_pii else mask("email", email)) if email else phone_only
-        check = (
-            format_html(
-                '<td><input type="checkbox" name="inquiry" value="{}" aria-label="{}"></td>', inquiry.pk, select
-            )
-            if can_pii
-            else ""
+        subject = inquiry.subject or "—"
+        if len(subject) > SUBJECT_CHARS:
+            subject = subject[: SUBJECT_CHARS - 1] + "…"
+        row = ROW_HTML.format(
+            check=check_html.format(int(inquiry.pk)) if can_pii else "",
+            received=_short(inquiry.received_at),
+            url=f"{url_prefix}{int(inquiry.pk)}/",
+            subject=escape(subject),
+            channel=channels.get(inquiry.channel) or escape(inquiry.channel),
+            sender=escape(sender),
+            labels=" ".join(badges.get(key) or f'<span class="badge">{escape(key)}</span>' for key in inquiry.labels),
+            status=statuses.get(inquiry.status) or escape(inquiry.status),
+            assignee=escape(inquiry.assignee.get_username()) if inquiry.assignee else "—",
+            due=_short(inquiry.due_at),
         )
-        labels = format_html_join(
-            " ", '<span class="badge">{}</span>', ((label_names.get(key, key),) for key in inquiry.labels)
-        )
-        rows.append(
-            format_html(
-                ROW_HTML,
-                check=check,
-                received=_short(inquiry.received_at),
-                url=f"{base_url}{inquiry.pk}/",
-                subject=Truncator(inquiry.subject or "—").chars(60),
-                channel=channels.get(inquiry.channel, inquiry.channel),
-                sender=sender,
-                labels=labels,
-                status=statuses.get(inquiry.status, inquiry.status),
-                assignee=inquiry.assignee.get_username() if inquiry.assignee else "—",
-                due=_short(inquiry.due_at),
-            )
-        )
+        rows.append(mark_safe(row))  # noqa: S308 - every value above is escaped or a fixed string of ours  # nosec
     return rows
 
 
@@ -134,12 +129,13 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
         context(
             access,
             page=page,
-            rows=_rows(list(page.object_list), can_pii=can_pii, base_url=base_url),
+            rows=mark_safe("".join(_rows(list(page.object_list), can_pii=can_pii, base_url=base_url))),  # noqa: S308  # nosec
             labels=list(LABELS.items()),
             statuses=InquiryStatus.choices,
             members=member_list(incident=access.incident),
             query=query.urlencode(),
-            filters=params,
+            # Every key present: a missing one would make each option's comparison a failed (slow) lookup.
+            filters={key: params.get(key, "") for key in ("status", "label", "assignee", "overdue")},
         ),
     )
 

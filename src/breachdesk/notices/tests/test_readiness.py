@@ -76,3 +76,30 @@ def test_the_ppc_check_passes_once_the_preliminary_report_is_submitted(world: Wo
 
     RegulatorReport.objects.create(incident=world.incident, jurisdiction="JP", kind="preliminary", status="submitted")
     assert checks.check_ppc_preliminary(world.incident).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_crashing_check_leaves_the_later_checks_working(
+    world: World, restore_checks: None
+) -> None:
+    """A page evaluates the checks in autocommit, without savepoints: a failed query must not spoil the next check."""
+    from django.db import connection
+
+    def broken(incident: Any) -> CheckResult:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM no_such_table")
+        return CheckResult(True)
+
+    def reads_after(incident: Any) -> CheckResult:
+        from breachdesk.incidents.models import Stakeholder
+
+        return CheckResult(Stakeholder.objects.filter(incident=incident).exists(), "read after the failure")
+
+    readiness.register_check("broken", "Broken", broken, order=1)
+    readiness.register_check("reads_after", "Reads after", reads_after, order=2)
+    assert not connection.in_atomic_block
+    items = {i.key: i for i in readiness.readiness_evaluate(incident=world.incident)}
+    assert not items["broken"].ok
+    assert not items["broken"].available
+    assert items["reads_after"].ok
+    assert items["stakeholders"].available

@@ -15,13 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core.errors import ApplicationError, ValidationFailed
+from breachdesk.core.memo import page_memo
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents import selectors, services
 from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
-from breachdesk.web.panels import panels
+from breachdesk.web.panels import panel_context, panels
 from breachdesk.web.views.base import incident_view
 
 
@@ -63,13 +64,17 @@ def incident_create(request: AuthedRequest) -> HttpResponse:
 
 @incident_view()
 def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
-    """Show the phase, open tasks by owner, the latest timeline and the panels other apps register."""
+    """Show the phase, open tasks by owner, the latest timeline and the panels other apps register.
+
+    The panels share their look-ups (stamps, the obligations, the desk settings) through one ``page_memo()``.
+    """
     incident = access.incident
     rendered_panels = []
-    for panel in panels():
-        context = panel.context(access, request)
-        if context is not None:
-            rendered_panels.append(render_to_string(panel.template, {"access": access, **context}, request=request))
+    with page_memo():
+        for panel in panels():
+            context = panel_context(panel, access, request)
+            if context is not None:
+                rendered_panels.append(render_to_string(panel.template, {"access": access, **context}, request=request))
     return render(
         request,
         "web/incident_dashboard.html",

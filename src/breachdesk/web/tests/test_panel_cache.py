@@ -1,0 +1,95 @@
+"""Dashboard panels that allow it are computed once per recorded change, role and language; look-ups made in one
+page are shared through ``page_memo``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.utils.translation import get_language
+
+from breachdesk.core import timeline
+from breachdesk.core.memo import memoized, page_memo
+from breachdesk.testing.fixtures import World, client_for
+from breachdesk.web import panels
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def counted() -> Iterator[list[tuple[str, str, str]]]:
+    """Register two panels that count their computations: one cached for a minute, one never cached."""
+    calls: list[tuple[str, str, str]] = []
+    saved = dict(panels._panels)
+
+    def cached(access: Any, request: Any) -> dict[str, Any]:
+        calls.append(("cached", access.role, get_language()))
+        return {"incident": access.incident, "clocks": []}
+
+    def uncached(access: Any, request: Any) -> dict[str, Any]:
+        calls.append(("uncached", access.role, get_language()))
+        return {"incident": access.incident, "clocks": []}
+
+    panels.register_panel("test_cached", template="web/panels/clocks.html", context=cached, cache_seconds=60)
+    panels.register_panel("test_uncached", template="web/panels/clocks.html", context=uncached)
+    yield calls
+    panels._panels.clear()
+    panels._panels.update(saved)
+
+
+def _dashboard(client: Any, world: World) -> None:
+    assert client.get(f"/incidents/{world.incident.code}/").status_code == 200
+
+
+def test_a_cached_panel_is_computed_again_only_after_a_recorded_change(world: World, counted: list[Any]) -> None:
+    client = client_for(world.lead)
+    _dashboard(client, world)
+    _dashboard(client, world)
+    assert [c[0] for c in counted].count("cached") == 1
+    assert [c[0] for c in counted].count("uncached") == 2
+
+    timeline.record(incident=world.incident, actor=world.lead, kind="test.changed", data={})
+    _dashboard(client, world)
+    assert [c[0] for c in counted].count("cached") == 2
+
+
+def test_the_cached_context_is_kept_apart_per_role_and_language(world: World, counted: list[Any]) -> None:
+    _dashboard(client_for(world.lead), world)
+    _dashboard(client_for(world.responder), world)
+    _dashboard(client_for(world.lead, language="en"), world)
+    _dashboard(client_for(world.lead), world)
+    assert [c[1:] for c in counted if c[0] == "cached"] == [("lead", "ja"), ("responder", "ja"), ("lead", "en")]
+
+
+def test_a_change_made_by_another_member_shows_at_once(world: World) -> None:
+    """The real readiness panel: a stakeholder briefed by someone else turns its item green on the next view."""
+    from breachdesk.incidents import services
+    from breachdesk.incidents.models import Stakeholder
+
+    services.stakeholder_create(incident=world.incident, actor=world.lead, kind="card_company", name="JCB")
+    client = client_for(world.lead, language="en")
+    page = client.get(f"/incidents/{world.incident.code}/").content.decode()
+    assert "not briefed: JCB" in page
+    for stakeholder in Stakeholder.objects.filter(incident=world.incident, kind="card_company"):
+        services.stakeholder_set_status(stakeholder=stakeholder, actor=world.responder, status="briefed")
+    page = client.get(f"/incidents/{world.incident.code}/").content.decode()
+    assert "not briefed: JCB" not in page
+
+
+def test_memoized_answers_once_inside_a_page_and_every_time_outside() -> None:
+    computed: list[int] = []
+
+    def compute() -> int:
+        computed.append(1)
+        return len(computed)
+
+    assert memoized("k", compute) == 1
+    assert memoized("k", compute) == 2
+    with page_memo():
+        assert memoized("k", compute) == 3
+        with page_memo():  # a nested block shares the outer memo
+            assert memoized("k", compute) == 3
+        assert memoized("other", compute) == 4
+        assert memoized("k", compute) == 3
+    assert memoized("k", compute) == 5
