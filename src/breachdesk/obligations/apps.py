@@ -16,7 +16,13 @@ class ObligationsConfig(AppConfig):
         from breachdesk.web.panels import register_nav, register_panel
 
         report_sources.register()
-        register_panel("clocks", template="obligations/panels/clocks.html", context=clocks_panel_context, order=10)
+        register_panel(
+            "clocks",
+            template="obligations/panels/clocks.html",
+            context=clocks_panel_context,
+            order=10,
+            cache_seconds=10,
+        )
         register_nav("obligations", label=_("Obligations"), url_name="obligations:overview", order=20)
         from breachdesk.registry.signals import registry_changed
 

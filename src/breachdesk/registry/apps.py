@@ -12,4 +12,6 @@ class RegistryConfig(AppConfig):
         from breachdesk.web.panels import register_nav, register_panel
 
         register_nav("registry", label=_("Registry"), url_name="registry:overview", order=30)
-        register_panel("registry", template="registry/panel.html", context=registry_panel_context, order=20)
+        register_panel(
+            "registry", template="registry/panel.html", context=registry_panel_context, order=20, cache_seconds=10
+        )

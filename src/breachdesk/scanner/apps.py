@@ -11,4 +11,4 @@ class ScannerConfig(AppConfig):
         from breachdesk.scanner.selectors import scan_panel_context
         from breachdesk.web.panels import register_panel
 
-        register_panel("scanner", template="scanner/panel.html", context=scan_panel_context, order=60)
+        register_panel("scanner", template="scanner/panel.html", context=scan_panel_context, order=60, cache_seconds=10)

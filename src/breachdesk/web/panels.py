@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from breachdesk.incidents.selectors import IncidentAccess
 
 PanelContext = Callable[["IncidentAccess", "HttpRequest"], dict[str, Any] | None]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,20 @@ def panel_context(panel: Panel, access: IncidentAccess, request: HttpRequest) ->
     """Return the panel's context, from the cache when the panel allows it and nothing was recorded since."""
     if not panel.cache_seconds:
         return panel.context(access, request)
+    return incident_cached(
+        access=access,
+        name=f"panel:{panel.key}",
+        seconds=panel.cache_seconds,
+        compute=lambda: panel.context(access, request),
+    )
+
+
+def incident_cached(*, access: IncidentAccess, name: str, seconds: int, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, kept for ``seconds`` under the incident's timeline head, the role and the language.
+
+    The head changes with every recorded change, so the value is recomputed at once after one; ``seconds`` bounds
+    only what moves without an event. ``compute`` must return something picklable.
+    """
     from django.core.cache import cache
     from django.utils.translation import get_language
 
@@ -57,13 +72,13 @@ def panel_context(panel: Panel, access: IncidentAccess, request: HttpRequest) ->
 
     incident = access.incident
     head = timeline_head(incident=incident)
-    key = f"web:panel:{panel.key}:{incident.pk}:{access.role}:{get_language()}:{head}"
+    key = f"web:{name}:{incident.pk}:{access.role}:{get_language()}:{head}"
     kept = cache.get(key)
     if kept is not None:
-        return cast(dict[str, Any] | None, kept["context"])
-    context = panel.context(access, request)
-    cache.set(key, {"context": context}, panel.cache_seconds)
-    return context
+        return cast(T, kept["value"])
+    value = compute()
+    cache.set(key, {"value": value}, seconds)
+    return value
 
 
 def panels() -> list[Panel]:

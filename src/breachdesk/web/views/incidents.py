@@ -22,7 +22,7 @@ from breachdesk.incidents import selectors, services
 from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
-from breachdesk.web.panels import panel_context, panels
+from breachdesk.web.panels import incident_cached, panel_context, panels
 from breachdesk.web.views.base import incident_view
 
 
@@ -62,11 +62,17 @@ def incident_create(request: AuthedRequest) -> HttpResponse:
     return render(request, "web/incident_form.html", {"form": form, "creating": True})
 
 
+# The dashboard's figures refresh at once after any recorded change and at least this often (clocks, due dates).
+DASHBOARD_SECONDS = 10
+
+
 @incident_view()
 def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """Show the phase, open tasks by owner, the latest timeline and the panels other apps register.
 
-    The panels share their look-ups (stamps, the obligations, the desk settings) through one ``page_memo()``.
+    Many people keep the dashboard open on the worst day. Its own figures and the panels that allow it are kept under
+    the incident's timeline head (see ``web.panels.incident_cached``), and the panels share their look-ups through
+    one ``page_memo()``; the page itself (forms, CSRF tokens) is rendered for every request.
     """
     incident = access.incident
     rendered_panels = []
@@ -75,15 +81,23 @@ def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> Htt
             context = panel_context(panel, access, request)
             if context is not None:
                 rendered_panels.append(render_to_string(panel.template, {"access": access, **context}, request=request))
+        figures = incident_cached(
+            access=access,
+            name="dashboard",
+            seconds=DASHBOARD_SECONDS,
+            compute=lambda: {
+                "summary": selectors.incident_summary(incident=incident),
+                "tasks_by_owner": selectors.tasks_open_by_owner(incident=incident),
+                "events": list(selectors.timeline_list(incident=incident)[:12]),
+            },
+        )
     return render(
         request,
         "web/incident_dashboard.html",
         {
             "access": access,
             "incident": incident,
-            "summary": selectors.incident_summary(incident=incident),
-            "tasks_by_owner": selectors.tasks_open_by_owner(incident=incident),
-            "events": selectors.timeline_list(incident=incident)[:12],
+            **figures,
             "panels": rendered_panels,
             "phases": Phase.choices,
             "phase_form": forms.PhaseForm(initial={"phase": incident.phase}),
