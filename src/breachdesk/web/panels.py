@@ -8,11 +8,12 @@ An app registers a panel in its ``AppConfig.ready()``::
 ``context(access, request)`` receives the ``IncidentAccess`` (incident and role) and returns the template context,
 or ``None`` to hide the panel. The dashboard renders panels by ascending ``order``; the ``clocks`` slot is order 10.
 
-A panel whose figures cost several queries may pass ``cache_seconds``: ``panel_context`` then keeps its context for
-that long under the incident's timeline head, the role and the language. Every recorded change gives a new head, so
-the panel is fresh at once after any change anyone makes, in any process; the seconds bound only what moves without
-an event (the clock, a campaign's deliveries). Such a context must be picklable and depend on nothing in the request
-but the role and the language; forms and CSRF tokens belong in the template, which is rendered for every request.
+A panel whose figures cost several queries may pass ``cache_seconds``: ``panel_html`` then keeps the rendered panel
+for that long under the incident's timeline head, the role and the language. Every recorded change gives a new
+head, so the panel is fresh at once after any change anyone makes, in any process; the seconds bound only what moves
+without an event (the clock, a campaign's deliveries). Such a panel is rendered without the request, so it cannot
+hold anything of one user's session (a CSRF token renders empty, and ``user`` and ``request`` are unset): a panel
+with a form must not be cached.
 """
 
 from __future__ import annotations
@@ -47,16 +48,24 @@ def register_panel(key: str, *, template: str, context: PanelContext, order: int
     _panels[key] = Panel(key=key, template=template, context=context, order=order, cache_seconds=cache_seconds)
 
 
-def panel_context(panel: Panel, access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:
-    """Return the panel's context, from the cache when the panel allows it and nothing was recorded since."""
+def panel_html(panel: Panel, access: IncidentAccess, request: HttpRequest) -> str | None:
+    """Return the rendered panel, or ``None`` when it is hidden; a cached panel comes from the cache when nothing
+    was recorded since."""
+    from django.template.loader import render_to_string
+
     if not panel.cache_seconds:
-        return panel.context(access, request)
-    return incident_cached(
-        access=access,
-        name=f"panel:{panel.key}",
-        seconds=panel.cache_seconds,
-        compute=lambda: panel.context(access, request),
-    )
+        context = panel.context(access, request)
+        if context is None:
+            return None
+        return render_to_string(panel.template, {"access": access, **context}, request=request)
+
+    def render_shared() -> str | None:
+        context = panel.context(access, request)
+        if context is None:
+            return None
+        return render_to_string(panel.template, {"access": access, **context})  # no request: nothing per session
+
+    return incident_cached(access=access, name=f"panel:{panel.key}", seconds=panel.cache_seconds, compute=render_shared)
 
 
 def incident_cached(*, access: IncidentAccess, name: str, seconds: int, compute: Callable[[], T]) -> T:

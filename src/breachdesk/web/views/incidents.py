@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -22,7 +21,7 @@ from breachdesk.incidents import selectors, services
 from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
-from breachdesk.web.panels import incident_cached, panel_context, panels
+from breachdesk.web.panels import incident_cached, panel_html, panels
 from breachdesk.web.views.base import incident_view
 
 
@@ -78,9 +77,9 @@ def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> Htt
     rendered_panels = []
     with page_memo():
         for panel in panels():
-            context = panel_context(panel, access, request)
-            if context is not None:
-                rendered_panels.append(render_to_string(panel.template, {"access": access, **context}, request=request))
+            html = panel_html(panel, access, request)
+            if html is not None:
+                rendered_panels.append(html)
         figures = incident_cached(
             access=access,
             name="dashboard",
