@@ -93,3 +93,23 @@ def test_memoized_answers_once_inside_a_page_and_every_time_outside() -> None:
         assert memoized("other", compute) == 4
         assert memoized("k", compute) == 3
     assert memoized("k", compute) == 5
+
+
+def test_a_cached_panel_is_drawn_without_the_request_and_an_uncached_one_with_it(
+    world: World, counted: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing of one session (a CSRF token, the user) can end up in HTML that other members are shown."""
+    from django.template import loader
+
+    real = loader.render_to_string
+    seen: dict[str, bool] = {}
+
+    def spy(template_name: Any, context: Any = None, request: Any = None, using: Any = None) -> str:
+        if context and context.get("clocks") == [] and "access" in context:
+            key = "uncached" if counted[-1][0] == "uncached" else "cached"
+            seen[key] = request is not None
+        return real(template_name, context, request, using)
+
+    monkeypatch.setattr(loader, "render_to_string", spy)
+    _dashboard(client_for(world.lead), world)
+    assert seen == {"cached": False, "uncached": True}
