@@ -76,7 +76,9 @@ def record(*, incident: Incident, actor: Any, kind: str, data: dict[str, Any] | 
     from breachdesk.incidents.models import Incident
 
     payload = _canonical(data or {})
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction: the event belongs to the change it records, and a failure here
+    # must undo that change too (the caller's transaction is marked for rollback), not only the event.
+    with transaction.atomic(savepoint=False):
         # Lock the incident row so two writers cannot take the same sequence number (PostgreSQL); SQLite serialises
         # writers through its IMMEDIATE transactions.
         Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk", flat=True).first()

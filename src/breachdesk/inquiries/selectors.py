@@ -98,6 +98,7 @@ def inquiry_get(*, incident: Incident, inquiry_id: int) -> Inquiry:
     )
     if inquiry is None:
         raise NotFound("No such inquiry.")
+    inquiry.incident = incident  # the same row: services and events read it without another query
     return inquiry
 
 
@@ -105,6 +106,8 @@ def reply_get(*, incident: Incident, reply_id: int) -> Reply:
     reply = Reply.objects.filter(incident=incident, pk=reply_id).select_related("inquiry", "author").first()
     if reply is None:
         raise NotFound("No such reply.")
+    reply.incident = incident  # the same row: services and events read it without another query
+    reply.inquiry.incident = incident
     return reply
 
 

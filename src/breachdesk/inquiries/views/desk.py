@@ -158,7 +158,7 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
             messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
             evidence=[(LABELS.get(k, k), v) for k, v in (inquiry.evidence or {}).items()],
-            labels_form=forms.LabelsForm(initial={"labels": inquiry.labels}),
+            label_choices=list(LABELS.items()),
             person=person,
             person_items=person.item_keys if person is not None and can_pii else [],
             replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
