@@ -105,3 +105,23 @@ def test_only_the_lead_changes_the_desk_settings(world: World) -> None:
 def test_the_person_page_lists_their_inquiries(world: World) -> None:
     page = client_for(world.lead).get(f"/incidents/{world.incident.code}/registry/people/{world.person.pk}/")
     assert 'id="person-inquiries"' in page.content.decode()
+
+
+def test_the_list_filters_by_assignee_and_escapes_what_it_writes(world: World) -> None:
+    """The rows and the assignee options are written in Python: every value must still be escaped."""
+    from django.contrib.auth import get_user_model
+
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.models import Inquiry
+
+    hostile = get_user_model().objects.create_user(username="<b>x</b>", password="x" * 16)
+    membership_add(incident=world.incident, actor=world.lead, user=hostile, role=Role.RESPONDER)
+    inquiry = Inquiry.objects.filter(incident=world.incident).first()
+    assert inquiry is not None
+    services.inquiry_assign(inquiry=inquiry, actor=world.lead, assignee=hostile)
+
+    page = client_for(world.lead).get(f"/incidents/{world.incident.code}/desk/?assignee={hostile.pk}").content.decode()
+    assert f'<option value="{hostile.pk}" selected>&lt;b&gt;x&lt;/b&gt;</option>' in page
+    assert "<b>x</b>" not in page
+    assert f'href="/incidents/{world.incident.code}/desk/{inquiry.pk}/"' in page
+    assert page.count('name="inquiry"') == 1  # only the assignee's inquiry is listed

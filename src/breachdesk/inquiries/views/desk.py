@@ -99,6 +99,15 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
     return rows
 
 
+def _assignee_options(access: IncidentAccess, *, selected: str) -> SafeString:
+    """Write the assignee filter's options (every member of the incident), each value escaped."""
+    options = []
+    for member in member_list(incident=access.incident).only("user_id", "user__username"):
+        mark = " selected" if selected == str(member.user_id) else ""
+        options.append(f'<option value="{int(member.user_id)}"{mark}>{escape(member.user.get_username())}</option>')
+    return mark_safe("".join(options))  # noqa: S308 - every value above is escaped or a number  # nosec
+
+
 def _short(moment: datetime | None) -> str:
     """Format like the ``date:"m/d H:i"`` filter, in the current time zone."""
     return timezone.localtime(moment).strftime("%m/%d %H:%M") if moment else ""
@@ -132,7 +141,7 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
             rows=mark_safe("".join(_rows(list(page.object_list), can_pii=can_pii, base_url=base_url))),  # noqa: S308  # nosec
             labels=list(LABELS.items()),
             statuses=InquiryStatus.choices,
-            members=member_list(incident=access.incident),
+            assignee_options=_assignee_options(access, selected=params.get("assignee", "")),
             query=query.urlencode(),
             # Every key present: a missing one would make each option's comparison a failed (slow) lookup.
             filters={key: params.get(key, "") for key in ("status", "label", "assignee", "overdue")},
