@@ -9,6 +9,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -42,7 +43,6 @@ LIST_FIELDS = (
     "labels",
     "received_at",
     "due_at",
-    "assignee__username",
 )
 
 
@@ -92,7 +92,7 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
             sender=escape(sender),
             labels=" ".join(badges.get(key) or f'<span class="badge">{escape(key)}</span>' for key in inquiry.labels),
             status=statuses.get(inquiry.status) or escape(inquiry.status),
-            assignee=escape(inquiry.assignee.get_username()) if inquiry.assignee else "—",
+            assignee=escape(inquiry.assignee_name) if inquiry.assignee_name else "—",  # type: ignore[attr-defined]
             due=_short(inquiry.due_at),
         )
         rows.append(mark_safe(row))  # noqa: S308 - every value above is escaped or a fixed string of ours  # nosec
@@ -102,9 +102,9 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
 def _assignee_options(access: IncidentAccess, *, selected: str) -> SafeString:
     """Write the assignee filter's options (every member of the incident), each value escaped."""
     options = []
-    for member in member_list(incident=access.incident).only("user_id", "user__username"):
-        mark = " selected" if selected == str(member.user_id) else ""
-        options.append(f'<option value="{int(member.user_id)}"{mark}>{escape(member.user.get_username())}</option>')
+    for user_id, username in member_list(incident=access.incident).values_list("user_id", "user__username"):
+        mark = " selected" if selected == str(user_id) else ""
+        options.append(f'<option value="{int(user_id)}"{mark}>{escape(username)}</option>')
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped or a number  # nosec
 
 
@@ -125,7 +125,13 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
         "unassigned": params.get("unassigned") == "1",
         "overdue": params.get("overdue") == "1",
     }
-    qs = selectors.inquiry_list(incident=access.incident, **filters).only(*LIST_FIELDS)
+    # The assignee's name as a column rather than a User per row: fifty rows are fifty fewer model instances.
+    qs = (
+        selectors.inquiry_list(incident=access.incident, **filters)
+        .select_related(None)
+        .annotate(assignee_name=F("assignee__username"))
+        .only(*LIST_FIELDS)
+    )
     count = selectors.inquiry_list_count(incident=access.incident, **filters)
     page = _CountedPaginator(qs, 50, count=count).get_page(params.get("page"))
     can_pii = access.can(Capability.VIEW_PII)
