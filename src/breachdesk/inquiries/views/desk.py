@@ -100,7 +100,7 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
 
 
 def _assignee_options(access: IncidentAccess, *, selected: str) -> SafeString:
-    """Write the assignee filter's options (every member of the incident), each value escaped."""
+    """Write the assignee options (every member of the incident) of a filter or a form, each value escaped."""
     options = []
     for user_id, username in member_list(incident=access.incident).values_list("user_id", "user__username"):
         mark = " selected" if selected == str(user_id) else ""
@@ -178,7 +178,7 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             person_items=person.item_keys if person is not None and can_pii else [],
             replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
             deletions=inquiry.deletion_requests.all(),
-            members=member_list(incident=access.incident),
+            assignee_options=_assignee_options(access, selected=str(inquiry.assignee_id or "")),
             ack=getattr(inquiry, "acknowledgment", None) if hasattr(inquiry, "acknowledgment") else None,
             show_html=request.GET.get("view") == "html",
         ),
