@@ -1,8 +1,9 @@
 """Drive the desk and the public page at once (issue #10): staff sessions and self-check traffic against gunicorn.
 
 Build (or reuse) a demo-like incident with 10,000 inquiries and 90,000 people (the same data as ``desk_pages.py``)
-and a published public page, start gunicorn (2 workers by default) on a free loopback port, log 20 staff members in
-through the real login form (``BREACHDESK_REQUIRE_2FA=false`` for the bench server), then for ``--seconds`` (60):
+and a published public page, start gunicorn (2 sync workers by default, as deployed; ``--threads`` for gthread) on a
+free loopback port, log 20 staff members in through the real login form (``BREACHDESK_REQUIRE_2FA=false`` for the
+bench server), then for ``--seconds`` (60):
 
 - each staff session: the desk list (pages and filters), an inquiry page, or a draft save (POST with the session's
   CSRF token; 50 / 35 / 15 %). By default in a closed loop (the next request as soon as the last one answered, a
@@ -288,7 +289,12 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=90_000)
     parser.add_argument("--inquiries", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker (1: sync workers)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="gunicorn threads per worker; 1 (the default) runs sync workers, as make run and docs/operations.md do",
+    )
     parser.add_argument("--var-dir", default="", help="keep keys and SQLite data here between runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-load-") as scratch:
