@@ -242,6 +242,9 @@ if _database_url:
             "DATABASE_URL must name a database, for example postgresql://user@host:5432/breachdesk."
         )
     _db["CONN_HEALTH_CHECKS"] = True
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, checking a persistent connection only after it rested (see core/postgresql/base.py).
+        _db["ENGINE"] = "breachdesk.core.postgresql"
     DATABASES = {"default": dict(_db)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
