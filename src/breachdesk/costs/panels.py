@@ -73,7 +73,7 @@ def cost_chart(*, sheet: selectors.CostSheet, estimate: selectors.IncidentEstima
 
 
 def charts_panel_context(access: IncidentAccess, request: HttpRequest, now: datetime | None = None) -> dict[str, Any]:
-    """Return the four response charts for the dashboard, computed at the time of the request."""
+    """Return the four response charts for the dashboard at the time of the request (kept up to 10 s)."""
     from breachdesk.obligations.selectors import obligations_get
 
     now = now or timezone.now()

@@ -38,7 +38,7 @@ def _report_url(access: IncidentAccess, slot: str) -> HttpResponseRedirect:
 
 
 def clocks_panel_context(access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:
-    """Return the dashboard's deadline clocks, computed at the time of the request."""
+    """Return the dashboard's deadline clocks at the time of the request (the dashboard keeps them up to 10 s)."""
     obligations = selectors.obligations_get(incident=access.incident, now=timezone.now(), fresh=False)
     return {"incident": access.incident, "ob": obligations, "clocks": obligations.clocks}
 
