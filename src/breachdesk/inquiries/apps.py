@@ -11,13 +11,16 @@ class InquiriesConfig(AppConfig):
     def ready(self) -> None:
         from breachdesk.inquiries.deletion import task_saved
         from breachdesk.inquiries.panels import desk_panel_context, person_section_context
+        from breachdesk.inquiries.selectors import desk_stamp
         from breachdesk.registry.hooks import register_person_section
-        from breachdesk.web.panels import register_nav, register_panel
+        from breachdesk.web.panels import register_dashboard_stamp, register_nav, register_panel
 
         register_nav("inquiries", label=_("Desk"), url_name="inquiries:inquiry_list", order=40)
         register_panel(
             "desk", template="inquiries/panels/desk.html", context=desk_panel_context, order=30, cache_seconds=10
         )
+        # The desk stamp is the timeline head less draft saves and mailbox polls, which move no dashboard figure.
+        register_dashboard_stamp(desk_stamp)
         register_person_section(
             "inquiries", template="inquiries/person_section.html", context=person_section_context, order=20
         )

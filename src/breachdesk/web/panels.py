@@ -9,8 +9,9 @@ An app registers a panel in its ``AppConfig.ready()``::
 or ``None`` to hide the panel. The dashboard renders panels by ascending ``order``; the ``clocks`` slot is order 10.
 
 A panel whose figures cost several queries may pass ``cache_seconds``: ``panel_html`` then keeps the rendered panel
-for that long under the incident's timeline head, the role and the language. Every recorded change gives a new
-head, so the panel is fresh at once after any change anyone makes, in any process; the seconds bound only what moves
+for that long under the incident's stamp (the timeline head, less the desk's bookkeeping events), the role and the
+language. Every recorded change that may move a figure gives a new stamp, so the panel is fresh at once after any
+change anyone makes, in any process; the seconds bound only what moves
 without an event (the clock, a campaign's deliveries). Such a panel is rendered without the request, so it cannot
 hold anything of one user's session (a CSRF token renders empty, and ``user`` and ``request`` are unset): a panel
 with a form must not be cached.
@@ -68,11 +69,26 @@ def panel_html(panel: Panel, access: IncidentAccess, request: HttpRequest) -> st
     return incident_cached(access=access, name=f"panel:{panel.key}", seconds=panel.cache_seconds, compute=render_shared)
 
 
-def incident_cached(*, access: IncidentAccess, name: str, seconds: int, compute: Callable[[], T]) -> T:
-    """Return ``compute()``, kept for ``seconds`` under the incident's timeline head, the role and the language.
+StampSource = Callable[..., str]  # called as fn(incident=...)
+_stamp_source: StampSource | None = None
 
-    The head changes with every recorded change, so the value is recomputed at once after one; ``seconds`` bounds
-    only what moves without an event. ``compute`` must return something picklable.
+
+def register_dashboard_stamp(source: StampSource) -> None:
+    """Give the dashboard a steadier stamp than the timeline head: the latest event that may move a figure.
+
+    The desk registers one that skips its bookkeeping events (draft saves, mailbox polls), which change no panel and
+    would otherwise make every dashboard view after them draw every panel again.
+    """
+    global _stamp_source
+    _stamp_source = source
+
+
+def incident_cached(*, access: IncidentAccess, name: str, seconds: int, compute: Callable[[], T]) -> T:
+    """Return ``compute()``, kept for ``seconds`` under the incident's stamp, the role and the language.
+
+    The stamp is the timeline head, or what ``register_dashboard_stamp`` gave: it changes with every recorded change
+    that may move a figure, so the value is recomputed at once after one; ``seconds`` bounds only what moves without
+    an event. ``compute`` must return something picklable.
     """
     from django.core.cache import cache
     from django.utils.translation import get_language
@@ -80,7 +96,7 @@ def incident_cached(*, access: IncidentAccess, name: str, seconds: int, compute:
     from breachdesk.incidents.selectors import timeline_head
 
     incident = access.incident
-    head = timeline_head(incident=incident)
+    head = _stamp_source(incident=incident) if _stamp_source is not None else timeline_head(incident=incident)
     key = f"web:{name}:{incident.pk}:{access.role}:{get_language()}:{head}"
     kept = cache.get(key)
     if kept is not None:

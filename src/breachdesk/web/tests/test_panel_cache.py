@@ -54,6 +54,21 @@ def test_a_cached_panel_is_computed_again_only_after_a_recorded_change(world: Wo
     assert [c[0] for c in counted].count("cached") == 2
 
 
+def test_a_draft_save_or_a_mailbox_poll_leaves_the_cached_panels(world: World, counted: list[Any]) -> None:
+    """The desk's bookkeeping events move no dashboard figure: they must not make every view draw every panel."""
+    from breachdesk.inquiries import events
+
+    client = client_for(world.lead)
+    _dashboard(client, world)
+    for kind in (events.REPLY_EDITED, events.REPLY_DRAFTED, events.MAILBOX_POLLED):
+        timeline.record(incident=world.incident, actor=world.lead, kind=kind, data={})
+    _dashboard(client, world)
+    assert [c[0] for c in counted].count("cached") == 1
+    timeline.record(incident=world.incident, actor=world.lead, kind="inquiry.assigned", data={})
+    _dashboard(client, world)
+    assert [c[0] for c in counted].count("cached") == 2
+
+
 def test_the_cached_context_is_kept_apart_per_role_and_language(world: World, counted: list[Any]) -> None:
     _dashboard(client_for(world.lead), world)
     _dashboard(client_for(world.responder), world)
