@@ -263,6 +263,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One cache per process (docs/operations.md): whatever is kept in it is keyed by stamps read from the database, so no
+# process needs to tell another of a change. Room for the dashboard panels of many incidents, roles and languages
+# (Django's default of 300 entries would push out the registry tallies and the public pages); the least recently
+# used entries go first when it is full.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": envint("BREACHDESK_CACHE_ENTRIES", 5000, minimum=100, maximum=1_000_000)},
+    }
+}
+
 # --------------------------------------------------------------------------------------------------------------------
 # Background work
 # --------------------------------------------------------------------------------------------------------------------

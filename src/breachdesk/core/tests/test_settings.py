@@ -116,3 +116,18 @@ def test_a_trusted_proxy_that_is_not_an_address_stops_start_up(tmp_path: Path) -
     result = _check(tmp_path, BREACHDESK_TRUSTED_PROXIES="10.0.0.0/8, proxy.example.jp")
     assert result.returncode != 0
     assert "BREACHDESK_TRUSTED_PROXIES: 'proxy.example.jp' is not an IP address or network" in result.stderr
+
+
+def test_the_cache_size_is_checked_against_its_bounds(tmp_path: Path) -> None:
+    result = _check(tmp_path, BREACHDESK_CACHE_ENTRIES="10")
+    assert result.returncode != 0
+    assert "BREACHDESK_CACHE_ENTRIES=10 is below the minimum of 100" in result.stderr
+
+
+def test_the_cache_keeps_room_for_the_dashboard_panels() -> None:
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    assert isinstance(cache, LocMemCache)  # per process: everything in it is keyed by database stamps
+    assert cache._max_entries >= 5000
