@@ -54,19 +54,18 @@ def panel_html(panel: Panel, access: IncidentAccess, request: HttpRequest) -> st
     was recorded since."""
     from django.template.loader import render_to_string
 
+    def render(shown_to: HttpRequest | None) -> str | None:
+        context = panel.context(access, request)
+        if context is None:
+            return None
+        return render_to_string(panel.template, {"access": access, **context}, request=shown_to)
+
     if not panel.cache_seconds:
-        context = panel.context(access, request)
-        if context is None:
-            return None
-        return render_to_string(panel.template, {"access": access, **context}, request=request)
-
-    def render_shared() -> str | None:
-        context = panel.context(access, request)
-        if context is None:
-            return None
-        return render_to_string(panel.template, {"access": access, **context})  # no request: nothing per session
-
-    return incident_cached(access=access, name=f"panel:{panel.key}", seconds=panel.cache_seconds, compute=render_shared)
+        return render(request)
+    # Drawn without the request: nothing of this session (CSRF token, user) can reach the other members' views.
+    return incident_cached(
+        access=access, name=f"panel:{panel.key}", seconds=panel.cache_seconds, compute=lambda: render(None)
+    )
 
 
 StampSource = Callable[..., str]  # called as fn(incident=...)
