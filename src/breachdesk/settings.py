@@ -254,7 +254,12 @@ else:
             "NAME": str(VAR_DIR / "breachdesk.sqlite3"),
             "OPTIONS": {
                 # WAL lets the desk read while the worker writes; IMMEDIATE avoids lock upgrades mid-transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+                    # Overwrite deleted rows with zeros: otherwise a deleted or re-encrypted value stays readable in
+                    # free pages of the file (and of every copy of it).
+                    " PRAGMA secure_delete=ON;"
+                ),
                 "transaction_mode": "IMMEDIATE",
             },
             # Opening the file costs about 3 ms per request; keep connections like PostgreSQL does.

@@ -35,8 +35,13 @@ def _pools(faker: Faker) -> dict[str, list[tuple[str, str]] | list[str]]:
     return {"last": last, "first": first, "addresses": addresses}
 
 
-def write_files(directory: Path, *, members: int = MEMBERS, affected: int = AFFECTED) -> tuple[Path, Path]:
-    """Write the member master (CP932, as a Japanese EC system exports it) and the affected list."""
+def write_files(directory: Path, *, members: int | None = None, affected: int | None = None) -> tuple[Path, Path]:
+    """Write the member master (CP932, as a Japanese EC system exports it) and the affected list.
+
+    The sizes default to the module's ``MEMBERS`` and ``AFFECTED`` (read at call time, so a test can shrink them).
+    """
+    members = MEMBERS if members is None else members
+    affected = AFFECTED if affected is None else affected
     faker = Faker("ja_JP")
     faker.seed_instance(SEED)
     rng = random.Random(SEED)  # noqa: S311 - reproducible synthetic data, not secrets

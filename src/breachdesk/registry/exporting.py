@@ -36,20 +36,20 @@ def rows(*, incident: Incident, masked: bool) -> Any:
     people = (
         Person.objects.filter(incident=incident)
         .order_by("id")
-        .values_list("member_id", *ENCRYPTED.values(), "affected", "items", "source")
+        .values_list(*ENCRYPTED.values(), "affected", "items", "source")
     )
     labels = list(ENCRYPTED)
+    width = len(labels)
     for row in people.iterator(chunk_size=2000):
-        values = [cipher.decrypt(label, blob) or "" for label, blob in zip(labels, row[1:8], strict=True)]
+        values = [cipher.decrypt(label, blob) or "" for label, blob in zip(labels, row[:width], strict=True)]
         if masked:
             values = [mask(label, value) for label, value in zip(labels, values, strict=True)]
         yield safe_row(
             [
-                row[0],
                 *values,
-                "1" if row[8] else "0",
-                ",".join(vocabulary.keys_of(row[9])),
-                row[10],
+                "1" if row[width] else "0",
+                ",".join(vocabulary.keys_of(row[width + 1])),
+                row[width + 2],
             ]
         )
 

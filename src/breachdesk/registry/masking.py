@@ -67,6 +67,12 @@ def mask_birth(value: str) -> str:
     return value[:4] + "-**-**" if len(value) >= 4 else "****"
 
 
+def mask_member_id(value: str) -> str:
+    """Keep the last two characters only: OCO0012345 → ********45 (a prefix and length would narrow it down)."""
+    value = value.strip()
+    return "*" * max(2, len(value) - 2) + value[-2:] if len(value) > 3 else "*" * len(value)
+
+
 def mask_text(value: str) -> str:
     value = value.strip()
     if len(value) <= 2:
@@ -75,6 +81,7 @@ def mask_text(value: str) -> str:
 
 
 _BY_KEY = {
+    "member_id": mask_member_id,
     "name": mask_name,
     "name_kana": mask_name,
     "email": mask_email,

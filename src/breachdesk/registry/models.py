@@ -12,6 +12,7 @@ from breachdesk.registry import items as item_vocabulary
 
 # The encrypted columns, by the label the cipher binds each value to (the bulk path uses the same labels).
 ENCRYPTED = {
+    "member_id": "member_id_enc",
     "name": "name_enc",
     "name_kana": "kana_enc",
     "email": "email_enc",
@@ -110,14 +111,15 @@ class ImportJob(BaseModel):
 class Person(models.Model):
     """Hold one person of an incident: a member to reassure, or someone whose data leaked.
 
-    Plaintext personal data never reaches the database: the fields are AES-GCM encrypted with the incident's key,
-    and lookups use HMAC blind indexes. ``items`` is a bit mask over the data-item vocabulary.
+    Plaintext personal data never reaches the database: the fields (the member ID too) are AES-GCM encrypted with the
+    incident's key, and lookups use HMAC blind indexes, so ``affected`` and ``items`` sit next to nothing readable.
+    ``items`` is a bit mask over the data-item vocabulary.
     """
 
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="registry_people", db_index=False
     )
-    member_id = models.CharField(_("member ID"), max_length=120, blank=True)
+    member_id_enc = models.BinaryField(null=True, editable=False)
     bidx_member = models.BinaryField(null=True, editable=False)
     bidx_email = models.BinaryField(null=True, editable=False)
     bidx_phone = models.BinaryField(null=True, editable=False)
@@ -139,6 +141,7 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("updated at"))
 
+    member_id = EncryptedField("member_id_enc")
     name = EncryptedField("name_enc")
     name_kana = EncryptedField("kana_enc")
     email = EncryptedField("email_enc")
@@ -173,7 +176,7 @@ class PersonUndo(models.Model):
 
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="+")
     person_id = models.BigIntegerField()
-    member_id = models.CharField(max_length=120, blank=True)
+    member_id_enc = models.BinaryField(null=True)
     bidx_member = models.BinaryField(null=True)
     bidx_email = models.BinaryField(null=True)
     bidx_phone = models.BinaryField(null=True)

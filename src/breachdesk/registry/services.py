@@ -23,7 +23,7 @@ from breachdesk.registry.importing import encoding as encodings
 from breachdesk.registry.importing import files, pipeline
 from breachdesk.registry.importing.bulk import SNAPSHOT_COLUMNS, RawDB
 from breachdesk.registry.importing.errors import BadFile
-from breachdesk.registry.models import ImportJob, JobKind, JobStatus, Person, PersonUndo, Source
+from breachdesk.registry.models import ENCRYPTED, ImportJob, JobKind, JobStatus, Person, PersonUndo, Source
 from breachdesk.registry.signals import registry_changed
 
 logger = logging.getLogger(__name__)
@@ -287,7 +287,6 @@ def person_create(
     now = timezone.now()
     person = Person(
         incident=incident,
-        member_id=record.member_id,
         affected=affected or bool(items),
         items=vocabulary.mask_of(items or []),
         source=source,
@@ -300,7 +299,7 @@ def person_create(
         strict=True,
     ):
         setattr(person, column, value)
-    for label in ("name", "name_kana", "email", "phone", "postal_code", "address", "birth_date"):
+    for label in ENCRYPTED:
         setattr(person, label, getattr(record, label) or None)
     _clean(person)
     with transaction.atomic():

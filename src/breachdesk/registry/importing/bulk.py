@@ -25,6 +25,7 @@ from breachdesk.registry.importing.screen import DEDUP_SLOTS, SeenKeys, filter_b
 from breachdesk.registry.importing.validate import Record
 
 ENC_COLUMNS = (
+    ("member_id", "member_id_enc"),
     ("name", "name_enc"),
     ("name_kana", "kana_enc"),
     ("email", "email_enc"),
@@ -36,7 +37,6 @@ ENC_COLUMNS = (
 BIDX_COLUMNS = ("bidx_member", "bidx_email", "bidx_phone", "bidx_name_birth", "bidx_name_address")
 INSERT_COLUMNS = (
     "incident_id",
-    "member_id",
     *BIDX_COLUMNS,
     *(c for _, c in ENC_COLUMNS),
     "affected",
@@ -46,7 +46,7 @@ INSERT_COLUMNS = (
     "created_at",
     "updated_at",
 )
-SNAPSHOT_COLUMNS = ("member_id", *BIDX_COLUMNS, *(c for _, c in ENC_COLUMNS), "affected", "items", "updated_at")
+SNAPSHOT_COLUMNS = (*BIDX_COLUMNS, *(c for _, c in ENC_COLUMNS), "affected", "items", "updated_at")
 ROWS_PER_STATEMENT = 200
 # On PostgreSQL a job refreshes the table's planner statistics once it has written this many rows, and again each
 # time its rows double: without them the planner, seeing a "small" table, answers the duplicate lookups
@@ -105,7 +105,7 @@ _OPAD = bytes((x ^ 0x5C) for x in range(256))
 
 
 class Preparer:
-    """Compute what a record stores: its five blind indexes and its seven encrypted values.
+    """Compute what a record stores: its five blind indexes and its eight encrypted values.
 
     Bytes equal those of ``IncidentCipher.index_normalized`` and ``IncidentCipher.encrypt`` (format byte, a fresh
     random 96-bit nonce per value, AES-GCM with the column label as associated data); the nonces of one row come
@@ -131,7 +131,7 @@ class Preparer:
         )
 
     def encrypted(self, record: Record) -> tuple[bytes | None, ...]:
-        """Return the seven encrypted values of a record, in ``ENC_COLUMNS`` order (``None`` for empty ones)."""
+        """Return the eight encrypted values of a record, in ``ENC_COLUMNS`` order (``None`` for empty ones)."""
         nonces = os.urandom(NONCE_BYTES * len(self.labels))
         out: list[bytes | None] = []
         encrypt = self.aead_encrypt
@@ -328,7 +328,6 @@ class BatchWriter:
                 rows.append(
                     (
                         self.incident_id,
-                        record.member_id,
                         *prepared[position][0],
                         *prepared[position][1],
                         self.affected or record.items != 0,
@@ -379,10 +378,7 @@ class BatchWriter:
     def _find_existing(self, cursor: Any, kept: list[Record], keys: list[tuple[bytes | None, ...]]) -> list[int | None]:
         """Return, per record, the id of the person it is (member ID first, then email, then phone)."""
         targets: list[int | None] = [None] * len(kept)
-        head = (
-            f"SELECT id, member_id, bidx_member, bidx_email, bidx_phone FROM registry_person "
-            f"WHERE incident_id = {self.db.ph}"
-        )
+        head = f"SELECT id, bidx_member, bidx_email, bidx_phone FROM registry_person WHERE incident_id = {self.db.ph}"
         for slot, column in ((0, "bidx_member"), (1, "bidx_email"), (2, "bidx_phone")):
             screened = self.screened
             pending = [
@@ -393,15 +389,16 @@ class BatchWriter:
             if not pending:
                 continue
             values = list({bytes(keys[i][slot]) for i in pending})  # type: ignore[arg-type]
-            found: dict[bytes, tuple[int, str]] = {}
+            found: dict[bytes, tuple[int, bytes | None]] = {}
             for row in self.db.select_in(cursor, head, column, values, [self.incident_id]):
-                found.setdefault(bytes(row[2 + slot]), (row[0], row[1]))
+                found.setdefault(bytes(row[1 + slot]), (row[0], bytes(row[1]) if row[1] is not None else None))
             for i in pending:
                 hit = found.get(bytes(keys[i][slot]))  # type: ignore[arg-type]
                 if hit is None:
                     continue
-                person_id, member_id = hit
-                if slot and member_id and kept[i].member_id and member_id != kept[i].member_id:
+                person_id, member_key = hit
+                own_key = keys[i][0]
+                if slot and member_key and own_key is not None and member_key != bytes(own_key):
                     continue  # the same email or phone, but a different member: a family sharing it
                 targets[i] = person_id
         return targets
@@ -432,8 +429,7 @@ class BatchWriter:
         counts.updated += len(fresh)
         snapshot_people(self.db, cursor, job_id=self.job_id, person_ids=fresh)
         assignments = ", ".join(
-            [f"member_id = COALESCE({ph}, member_id)"]
-            + [f"{c} = COALESCE({ph}, {c})" for c in BIDX_COLUMNS]
+            [f"{c} = COALESCE({ph}, {c})" for c in BIDX_COLUMNS]
             + [f"{c} = COALESCE({ph}, {c})" for _, c in ENC_COLUMNS]
             + [f"affected = (affected OR {ph})", f"items = (items | {ph})", f"updated_at = {ph}"]
         )
@@ -443,7 +439,6 @@ class BatchWriter:
             keys, encrypted = self.preparer.of(record)
             params.append(
                 (
-                    record.member_id or None,
                     *keys,
                     *encrypted,
                     self.affected or record.items != 0,

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from breachdesk.core.crypto import cipher_for
 from breachdesk.registry import selectors, services
 from breachdesk.registry.importing import bulk, pipeline
 from breachdesk.registry.importing.screen import FILTER_BITS, MIN_FILTER_BITS, SeenKeys, filter_bits
@@ -97,7 +98,8 @@ def test_an_import_into_an_incident_with_people_looks_every_row_up(
     job = services.import_job_run(job=job, actor="cli")
     assert small_batches == [False, False, False]
     assert (job.imported, job.updated, job.duplicates) == (4, 1, 3)
-    assert Person.objects.filter(incident=world.incident, member_id="S4").count() == 1
+    s4 = cipher_for(world.incident.pk).blind_index("member_id", "S4")
+    assert Person.objects.filter(incident=world.incident, bidx_member=s4).count() == 1
 
 
 @pytest.mark.django_db
@@ -114,7 +116,10 @@ def test_a_person_added_during_a_screened_import_is_found_by_its_later_rows(
     job = services.import_job_run(job=job, actor="cli", progress=add_s4_after_the_first_batch)
     assert small_batches == [True, False, False]  # the manual entry stopped the screen
     assert (job.imported, job.updated) == (4, 1)
-    assert Person.objects.filter(incident=empty, member_id="S4").count() == 1
+    assert (
+        Person.objects.filter(incident=empty, bidx_member=cipher_for(empty.pk).blind_index("member_id", "S4")).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db

@@ -64,7 +64,7 @@ def test_a_forked_import_stores_what_an_in_process_import_stores(world: World, t
         "東京都千代田区7丁目",
     )
     cipher = cipher_for(world.incident.pk)
-    stored = Person.objects.get(incident=world.incident, member_id="F7")
+    stored = Person.objects.get(incident=world.incident, bidx_member=cipher.blind_index("member_id", "F7"))
     expected = cipher.index_normalized("name_address", f"山田7|{bulk.address_key('東京都千代田区7丁目')}")
     assert bytes(stored.bidx_name_address or b"") == expected
     assert bytes(stored.bidx_email or b"") == cipher.index_normalized("email", "f7@example.jp")

@@ -82,11 +82,9 @@ def hostile_person(world: World) -> list[str]:
     from breachdesk.registry.models import ENCRYPTED, Person
 
     cipher = cipher_for(world.incident.pk)
-    planted = {"name": FORMULAS[0], "address": FORMULAS[3], "email": FORMULAS[9]}
-    Person.objects.filter(pk=world.person.pk).update(
-        member_id=FORMULAS[2], **{ENCRYPTED[k]: cipher.encrypt(k, v) for k, v in planted.items()}
-    )
-    return [FORMULAS[2], *planted.values()]
+    planted = {"member_id": FORMULAS[2], "name": FORMULAS[0], "address": FORMULAS[3], "email": FORMULAS[9]}
+    Person.objects.filter(pk=world.person.pk).update(**{ENCRYPTED[k]: cipher.encrypt(k, v) for k, v in planted.items()})
+    return list(planted.values())
 
 
 @pytest.mark.parametrize(("fmt", "encoding"), [("csv", "utf-8"), ("csv", "cp932"), ("xlsx", "utf-8")])
