@@ -278,8 +278,9 @@ def selfcheck_process_batch(*, incident_id: int | None = None) -> dict[str, int]
                 outcome = "no_match" if person is None else _send(incident=row.incident, person=person)
             except MisSendBlocked:
                 outcome = "blocked"
-            except Exception:  # a failed mail must not stop the queue; the person can check again
-                logger.exception("notices: a self-check could not be processed")
+            except Exception as exc:  # a failed mail must not stop the queue; the person can check again
+                # The type only: an SMTP error's text and arguments carry the recipient's address.
+                logger.error("notices: a self-check of incident %s failed: %s", row.incident_id, type(exc).__name__)
                 outcome = "failed"
             by_incident[(row.incident_id, outcome)] = by_incident.get((row.incident_id, outcome), 0) + 1
             totals[outcome] = totals.get(outcome, 0) + 1

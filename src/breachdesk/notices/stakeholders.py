@@ -105,7 +105,8 @@ def _masked_samples(incident: Incident, bit: int) -> list[str]:
         .order_by("id")[:SAMPLES]
     )
     return [
-        f"{person.member_id or '—'} / {mask('name', person.name)} / {mask('email', person.email)}" for person in people
+        f"{mask('member_id', person.member_id) or '—'} / {mask('name', person.name)} / {mask('email', person.email)}"
+        for person in people
     ]
 
 

@@ -36,7 +36,7 @@ def test_the_card_pack_counts_cards_says_no_bin_data_is_held_and_masks_its_sampl
     registry_services.person_create(
         incident=world.incident,
         actor=world.lead,
-        member_id="C-1",
+        member_id="CARD-00017",
         name="山田 太郎",
         email="taro.yamada@example.jp",
         affected=True,
@@ -47,8 +47,9 @@ def test_the_card_pack_counts_cards_says_no_bin_data_is_held_and_masks_its_sampl
     assert pack.facts == {"card_count": 1, "bin_data": False, "samples": 1}
     assert "BIN" in text
     assert "保持していません" in text
-    assert "C-1 / 山田 *郎 / ta***@example.jp" in text
+    assert "********17 / 山田 *郎 / ta***@example.jp" in text  # the member ID is masked too: the pack leaves us
     assert "taro.yamada@example.jp" not in text
+    assert "CARD-000" not in text
 
 
 def test_each_kind_gets_its_own_pack(world: World, pr: Any) -> None:
