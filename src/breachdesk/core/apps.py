@@ -12,6 +12,12 @@ class CoreConfig(AppConfig):
     verbose_name = "breachdesk core"
 
     def ready(self) -> None:
+        from django.core.signals import request_started
+
+        from breachdesk.core.crypto import expire_key_generation_check
+
+        # Every request reads the key generation afresh before its first key use (a shred elsewhere counts at once).
+        request_started.connect(expire_key_generation_check, dispatch_uid="breachdesk.key_generation")
         checks.register(check_master_key, checks.Tags.security, deploy=True)
         checks.register(check_second_factor, checks.Tags.security, deploy=True)
 

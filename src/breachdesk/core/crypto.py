@@ -168,6 +168,11 @@ class IncidentCipher:
 
 _cache: dict[int, tuple[float, IncidentCipher]] = {}
 _cache_lock = threading.Lock()
+# The key generation the cached ciphers belong to, and when (monotonic) it was last read from the database.
+_generation: dict[str, float] = {"value": -1.0, "read_at": float("-inf")}
+# Outside a request the generation is read again when the last read is older than this (a worker decrypting a batch
+# reads it about once a second, not once per value); every request reads it afresh (``KeyGenerationMiddleware``).
+GENERATION_CHECK_SECONDS = 1.0
 
 
 def forget_cipher(incident_id: int | None = None) -> None:
@@ -179,11 +184,50 @@ def forget_cipher(incident_id: int | None = None) -> None:
             _cache.pop(incident_id, None)
 
 
+def key_generation() -> int:
+    """Return the current key generation from the database (0 before the first shred or rotation)."""
+    from breachdesk.core.models import KeyGeneration
+
+    value = KeyGeneration.objects.filter(pk=1).values_list("value", flat=True).first()
+    return int(value or 0)
+
+
+def key_generation_bump() -> int:
+    """Raise the key generation (inside the shred's or rotation's transaction) and return the new value."""
+    from django.db.models import F
+
+    from breachdesk.core.models import KeyGeneration
+
+    KeyGeneration.objects.get_or_create(pk=1)
+    KeyGeneration.objects.filter(pk=1).update(value=F("value") + 1)
+    return key_generation()
+
+
+def expire_key_generation_check(**kwargs: Any) -> None:
+    """Make the next key use read the key generation again (receiver of ``request_started``: no query here)."""
+    _generation["read_at"] = float("-inf")
+
+
+def check_key_generation(*, force: bool = False) -> None:
+    """Drop every cached cipher when the key generation moved since they were made (another process shredded)."""
+    now = time.monotonic()
+    if not force and now - _generation["read_at"] < GENERATION_CHECK_SECONDS:
+        return
+    current = float(key_generation())
+    with _cache_lock:
+        if current != _generation["value"]:
+            _cache.clear()
+            _generation["value"] = current
+        _generation["read_at"] = now
+
+
 def cipher_for(incident_id: int) -> IncidentCipher:
     """Return the cipher of an incident, reading and unwrapping its data key at most every 30 seconds.
 
-    Raise ``KeyDestroyed`` when the key was shredded.
+    Raise ``KeyDestroyed`` when the key was shredded. The key generation is checked first (at each request, and at
+    least every ``GENERATION_CHECK_SECONDS`` elsewhere), so a shred in any process ends every process's cached copy.
     """
+    check_key_generation()
     now = time.monotonic()
     with _cache_lock:
         cached = _cache.get(incident_id)

@@ -76,3 +76,16 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}@{self.window}: {self.count}"
+
+
+class KeyGeneration(models.Model):
+    """Count key events that every process must see at once: a shred (or a data-key rotation) bumps ``value``.
+
+    One row. ``core.crypto.cipher_for`` compares the value with the one its cached ciphers were made under and drops
+    them all when it moved, so no process keeps decrypting with a key that another process destroyed.
+    """
+
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"key generation {self.value}"

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 KEY_DESTROYED = "crypto.key_destroyed"
 KEY_REWRAPPED = "crypto.key_rewrapped"
+FILES_PURGED = "crypto.files_purged"
 
 
 def data_key_create(*, incident: Incident) -> IncidentKey:
@@ -32,7 +33,12 @@ def data_key_create(*, incident: Incident) -> IncidentKey:
 
 
 def data_key_destroy(*, incident: Incident, actor: Any, reason: str = "") -> IncidentKey:
-    """Destroy ``incident``'s data key (crypto-shredding); its registry can never be decrypted again."""
+    """Destroy ``incident``'s data key (crypto-shredding) and delete the incident's files.
+
+    The key generation moves in the same transaction, so every process drops its cached ciphers at its next key use
+    (``core.crypto.check_key_generation``). Then every registered cleaner (``core.shred``) deletes the incident's
+    uploads, error files, match reports and attachments; the counts go on the timeline.
+    """
     with transaction.atomic():
         key = IncidentKey.objects.select_for_update().get(incident=incident)
         if key.destroyed_at is not None:
@@ -40,9 +46,21 @@ def data_key_destroy(*, incident: Incident, actor: Any, reason: str = "") -> Inc
         key.wrapped_key = None
         key.destroyed_at = timezone.now()
         key.save(update_fields=["wrapped_key", "destroyed_at", "updated_at"])
+        crypto.key_generation_bump()
         timeline.record(incident=incident, actor=actor, kind=KEY_DESTROYED, data={"reason": reason})
     crypto.forget_cipher(incident.pk)
+    incident_files_purge(incident=incident, actor=actor)
     return key
+
+
+def incident_files_purge(*, incident: Incident, actor: Any) -> dict[str, int]:
+    """Delete a shredded incident's files (safe to repeat) and record what was removed."""
+    from breachdesk.core.shred import incident_files_remove
+
+    with transaction.atomic():
+        removed = incident_files_remove(incident_id=incident.pk)
+        timeline.record(incident=incident, actor=actor, kind=FILES_PURGED, data={"files": removed})
+    return removed
 
 
 def data_keys_rewrap(*, actor: Any, dry_run: bool = False) -> dict[str, int]:

@@ -138,10 +138,11 @@ def test_after_shred_decryption_fails_with_a_clear_error(world: World) -> None:
     assert key.destroyed_at is not None
     with pytest.raises(KeyDestroyed, match="destroyed"):
         crypto.cipher_for(world.incident.pk).decrypt("name", blob)
-    event = TimelineEvent.objects.filter(incident=world.incident).order_by("-seq").first()
-    assert event is not None
-    assert event.kind == "crypto.key_destroyed"
+    event = TimelineEvent.objects.filter(incident=world.incident, kind="crypto.key_destroyed").get()
     assert event.data == {"reason": "closure"}
+    purged = TimelineEvent.objects.filter(incident=world.incident).order_by("-seq").first()
+    assert purged is not None
+    assert purged.kind == "crypto.files_purged"  # the files go right after the key
     # The other incident's key is untouched.
     assert crypto.cipher_for(world.other_incident.pk).encrypt("name", "x") is not None
 

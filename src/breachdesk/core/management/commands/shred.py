@@ -14,7 +14,10 @@ from breachdesk.incidents.models import Incident
 
 
 class Command(BaseCommand):
-    help = "Crypto-shred an incident: destroy its data key after a confirmation prompt (--yes skips the prompt)."
+    help = (
+        "Crypto-shred an incident: destroy its data key and delete its files (uploads, error files, match reports,"
+        " attachments) after a confirmation prompt (--yes skips the prompt)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--incident", required=True, metavar="CODE")
