@@ -89,3 +89,34 @@ class KeyGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"key generation {self.value}"
+
+
+class AccessEvent(models.Model):
+    """Record one read of personal data: who, when, which incident, which object, which fields or file, which route.
+
+    Written only through ``core.access_log``; rows are never updated, and each is hash-chained to the incident's
+    previous read like the timeline, so a deleted or altered row breaks the chain. ``object`` is ``person:<id>``,
+    ``inquiry:<id>``, ``attachment:<id>``, ``export:<id>`` or ``job-file:<id>``; no personal data is stored here.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="access_events")
+    seq = models.PositiveIntegerField(_("sequence"))
+    at = models.DateTimeField(_("at"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(_("actor"), max_length=200)
+    object = models.CharField(_("object"), max_length=80)
+    fields = models.JSONField(_("fields or file"), default=list)
+    route = models.CharField(_("route"), max_length=200)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["incident_id", "seq"]
+        constraints = [models.UniqueConstraint(fields=["incident", "seq"], name="access_unique_seq")]
+        verbose_name = _("access event")
+        verbose_name_plural = _("access events")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}#{self.seq} {self.object}"

@@ -28,6 +28,7 @@ class Capability(models.TextChoices):
     EXPORT_PII = "export_pii", _("Export unmasked personal data")
     REVIEW = "review", _("Review replies and reports")
     DESTROY_KEY = "destroy_key", _("Destroy the incident's data key")
+    VIEW_ACCESS_LOG = "view_access_log", _("See who read which personal data")
 
 
 _ALL = set(Role)
@@ -42,6 +43,7 @@ PERMISSIONS: dict[Capability, set[Role]] = {
     Capability.EXPORT_PII: {Role.LEAD},
     Capability.REVIEW: {Role.LEAD, Role.REVIEWER},
     Capability.DESTROY_KEY: {Role.LEAD},
+    Capability.VIEW_ACCESS_LOG: {Role.LEAD},
 }
 
 

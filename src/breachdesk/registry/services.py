@@ -309,10 +309,13 @@ def person_create(
     return person
 
 
-def person_export(*, incident: Incident, actor: Any, fmt: str, encoding: str, full: bool, out: Any) -> int:
+def person_export(
+    *, incident: Incident, actor: Any, fmt: str, encoding: str, full: bool, out: Any, route: str = "cli"
+) -> int:
     """Write the registry to ``out`` (a binary file) as CSV or XLSX, masked unless ``full``; return the count.
 
-    The caller checks the role: a full export needs ``Capability.EXPORT_PII``. Every export writes an event.
+    The caller checks the role: a full export needs ``Capability.EXPORT_PII``. Every export writes an event and a
+    read on the access log (``export:<event id>``, with the columns and whether they were masked).
     """
     from breachdesk.registry import exporting
 
@@ -324,7 +327,7 @@ def person_export(*, incident: Incident, actor: Any, fmt: str, encoding: str, fu
         count = exporting.write(incident=incident, fmt=fmt, encoding=encoding, masked=not full, out=out)
     except ApplicationError:
         raise
-    events.exported_event(
+    event = events.exported_event(
         incident=incident,
         actor=actor,
         fmt=fmt,
@@ -332,6 +335,10 @@ def person_export(*, incident: Incident, actor: Any, fmt: str, encoding: str, fu
         masked=not full,
         people=count,
     )
+    from breachdesk.core import access_log
+
+    columns = [label if full else f"{label} (masked)" for label in ENCRYPTED]
+    access_log.record(incident=incident, actor=actor, obj=f"export:{event.pk}", fields=columns, route=route)
     return count
 
 

@@ -19,4 +19,5 @@ urlpatterns = [
     path("imports/<int:job_id>/rollback/", views.job_rollback, name="job_rollback"),
     path("imports/<int:job_id>/delete/", views.job_delete, name="job_delete"),
     path("export/", views.export, name="export"),
+    path("access-log/", views.access_log_view, name="access_log"),
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from breachdesk.core import access_log
 from breachdesk.core.errors import ApplicationError
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
@@ -25,6 +26,9 @@ from breachdesk.registry.masking import mask
 from breachdesk.registry.models import ENCRYPTED, JobKind, JobStatus
 from breachdesk.registry.tasks import registry_job_run
 from breachdesk.web.views.base import incident_view
+
+# What the list shows of each person (the access log records it per row shown).
+LIST_FIELDS = ("member_id", "name (masked)", "email (masked)")
 
 
 def _to(name: str, access: IncidentAccess, **kwargs: object) -> HttpResponseRedirect:
@@ -37,7 +41,12 @@ def _file(response: FileResponse) -> HttpResponse:
 
 
 def _context(access: IncidentAccess, **extra: object) -> dict[str, object]:
-    return {"access": access, "incident": access.incident, **extra}
+    return {
+        "access": access,
+        "incident": access.incident,
+        "can_access_log": access.can(Capability.VIEW_ACCESS_LOG),
+        **extra,
+    }
 
 
 @incident_view()
@@ -72,6 +81,12 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
         {"person": p, "name": mask("name", p.name or ""), "email": mask("email", p.email or "")}
         for p in page.object_list
     ]
+    access_log.record_many(
+        incident=access.incident,
+        actor=request.user,
+        reads=[access_log.Read(f"person:{row['person'].pk}", LIST_FIELDS) for row in rows],
+        route=access_log.route_of(request),
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -84,6 +99,13 @@ def person_detail(request: AuthedRequest, person_id: int, *, access: IncidentAcc
     """Show a person's data, leaked items, and the sections other apps register (inquiries, deliveries, …)."""
     person = selectors.person_get(incident=access.incident, person_id=person_id)
     fields = [(label, getattr(person, label) or "") for label in ENCRYPTED]
+    access_log.record(
+        incident=access.incident,
+        actor=request.user,
+        obj=f"person:{person.pk}",
+        fields=[label for label, value in fields if value],
+        route=access_log.route_of(request),
+    )
     sections = []
     for section in hooks.person_sections():
         context = section.context(person, access, request)
@@ -182,11 +204,18 @@ def job_progress(request: AuthedRequest, job_id: int, *, access: IncidentAccess)
     return render(request, "registry/_job_progress.html", _context(access, job=job))
 
 
-def _side_file(access: IncidentAccess, job_id: int, attribute: str, label: str) -> HttpResponse:
+def _side_file(request: AuthedRequest, access: IncidentAccess, job_id: int, attribute: str, label: str) -> HttpResponse:
     job = selectors.job_get(incident=access.incident, job_id=job_id)
     path = getattr(job, attribute)
     if not path or not Path(path).exists():
         return _to("job_detail", access, job_id=job.pk)
+    access_log.record(
+        incident=access.incident,
+        actor=request.user,
+        obj=f"job:{job.pk}",
+        fields=[f"file:{label}"],
+        route=access_log.route_of(request),
+    )
     name = f"{access.incident.code}-job-{job.pk}-{label}.csv"
     return _file(FileResponse(Path(path).open("rb"), as_attachment=True, filename=name, content_type="text/csv"))
 
@@ -194,13 +223,13 @@ def _side_file(access: IncidentAccess, job_id: int, attribute: str, label: str) 
 @incident_view(Capability.VIEW_PII)
 def job_errors(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Download the job's error file (rejected rows; for a match, the unmatched rows), masked."""
-    return _side_file(access, job_id, "errors_path", "errors")
+    return _side_file(request, access, job_id, "errors_path", "errors")
 
 
 @incident_view(Capability.VIEW_PII)
 def job_matches(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Download a match's report: which row matched which person, on what, and how strongly."""
-    return _side_file(access, job_id, "report_path", "matches")
+    return _side_file(request, access, job_id, "report_path", "matches")
 
 
 @incident_view(Capability.VIEW_PII)
@@ -250,7 +279,13 @@ def export(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
         fmt, encoding = form.cleaned_data["format"], form.cleaned_data["encoding"]
         out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it
         services.person_export(
-            incident=access.incident, actor=request.user, fmt=fmt, encoding=encoding, full=full, out=out
+            incident=access.incident,
+            actor=request.user,
+            fmt=fmt,
+            encoding=encoding,
+            full=full,
+            out=out,
+            route=access_log.route_of(request),
         )
         out.seek(0)
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -262,3 +297,27 @@ def export(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     return render(
         request, "registry/export.html", _context(access, form=form, can_full=access.can(Capability.EXPORT_PII))
     )
+
+
+@incident_view(Capability.VIEW_ACCESS_LOG)
+@require_http_methods(["GET"])
+def access_log_view(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
+    """Show the lead every read of the incident's personal data (newest first), its chain check, or JSON lines."""
+    from django.http import StreamingHttpResponse
+
+    from breachdesk.core.models import AccessEvent
+
+    if request.GET.get("format") == "jsonl":
+        import json
+
+        lines = (
+            json.dumps(access_log.as_dict(e), ensure_ascii=False) + "\n"
+            for e in access_log.reads(incident=access.incident)
+        )
+        response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{access.incident.code}-access-log.jsonl"'
+        return response
+    newest_first = AccessEvent.objects.filter(incident=access.incident).order_by("-seq")
+    events = Paginator(newest_first, 100).get_page(request.GET.get("page"))
+    chain = access_log.verify(incident=access.incident)
+    return render(request, "registry/access_log.html", _context(access, events=events, chain=chain))

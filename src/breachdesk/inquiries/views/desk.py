@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from breachdesk.core import access_log
 from breachdesk.core.errors import ApplicationError, PermissionDenied
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
@@ -163,6 +164,15 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
     can_pii = access.can(Capability.VIEW_PII)
     email = inquiry.sender_email or ""
     person = inquiry.person
+    access_log.record(
+        incident=access.incident,
+        actor=request.user,
+        obj=f"inquiry:{inquiry.pk}",
+        fields=["subject", "body", "sender_name", "sender_email"]
+        if can_pii
+        else ["subject", "body", "sender (masked)"],
+        route=access_log.route_of(request),
+    )
     return render(
         request,
         "inquiries/inquiry_detail.html",
@@ -267,6 +277,13 @@ def attachment_download(request: AuthedRequest, attachment_id: int, *, access: I
         raise PermissionDenied(_("This attachment was too large and was not stored."), code="inquiries.not_stored")
     import io
 
+    access_log.record(
+        incident=access.incident,
+        actor=request.user,
+        obj=f"attachment:{attachment.pk}",
+        fields=["file"],
+        route=access_log.route_of(request),
+    )
     response = FileResponse(
         io.BytesIO(read_attachment(attachment)),
         as_attachment=True,

@@ -120,14 +120,20 @@ def demo_dumps(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
         try:
             call_command("demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))  # noqa: SIM115
             full = raw_database()
+            from breachdesk.core import access_log
+            from breachdesk.incidents.demo import DEMO_CODE
+            from breachdesk.incidents.models import Incident
             from breachdesk.inquiries.models import Inquiry
+
+            demo_incident = Incident.objects.get(code=DEMO_CODE)
+            walk = json.dumps([access_log.as_dict(e) for e in access_log.reads(incident=demo_incident)]).encode()
 
             Inquiry.objects.update(evidence={})
             if connection.vendor == "sqlite":
                 with connection.cursor() as cursor:
                     cursor.execute("VACUUM")  # the old evidence text would stay in free pages otherwise
             without_evidence = raw_database()
-            yield {"full": full, "without_evidence": without_evidence}
+            yield {"full": full, "without_evidence": without_evidence, "access_log": walk}
         finally:
             demo.MEMBERS, demo.AFFECTED = saved
             call_command("flush", interactive=False, verbosity=0)
@@ -169,3 +175,15 @@ def test_no_inquiry_fragment_is_readable_outside_the_classifier_evidence(demo_du
             f"{len(in_evidence)} inquiry fragments are readable only in inquiries_inquiry.evidence (the classifier's"
             " matched phrases as plaintext JSON); issue 21 changes the evidence to rule ids and offsets"
         )
+
+
+def test_the_demo_access_log_shows_the_lead_walking_through_one_persons_record(demo_dumps: dict[str, bytes]) -> None:
+    reads = json.loads(demo_dumps["access_log"])
+    assert {r["actor"] for r in reads} == {"lead"}
+    routes = [r["route"] for r in reads]
+    assert routes[0] == "GET registry:person_list"
+    assert "GET registry:person_detail" in routes
+    detail = next(r for r in reads if r["route"] == "GET registry:person_detail")
+    assert detail["object"].startswith("person:")
+    assert {"member_id", "name", "email"} <= set(detail["fields"])
+    assert any(r["object"].startswith("inquiry:") for r in reads)  # the person's inquiries are part of the walk

@@ -1,0 +1,181 @@
+"""Write, read and verify the access log: every read of personal data, hash-chained per incident.
+
+``record`` (and ``record_many`` for a list page) is the only writer of ``AccessEvent``. Like the timeline, each row
+holds the SHA-256 of its content and of the incident's previous row, so changing, inserting or deleting a row breaks
+the chain from there on (``verify``). The rows name objects by id and fields by label: never a value.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from breachdesk.core.models import AccessEvent
+from breachdesk.core.timeline import GENESIS, ChainReport
+
+if TYPE_CHECKING:
+    from breachdesk.incidents.models import Incident
+
+
+@dataclass(frozen=True)
+class Read:
+    """Describe one read: ``object`` such as ``person:12``, and the fields (or the file) it showed."""
+
+    object: str
+    fields: tuple[str, ...] = ()
+
+
+def read_hash(
+    *,
+    incident_id: int,
+    seq: int,
+    at: datetime,
+    actor_id: int | None,
+    actor_label: str,
+    obj: str,
+    fields: list[str],
+    route: str,
+    prev_hash: str,
+) -> str:
+    """Return the SHA-256 (hex) of a read's content and the previous read's hash."""
+    payload = json.dumps(
+        {
+            "incident": incident_id,
+            "seq": seq,
+            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "actor": actor_id,
+            "actor_label": actor_label,
+            "object": obj,
+            "fields": fields,
+            "route": route,
+            "prev": prev_hash,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _actor(actor: Any) -> tuple[int | None, str]:
+    if actor is None:
+        return None, "system"
+    if isinstance(actor, str):
+        return None, actor
+    return actor.pk, actor.get_username()
+
+
+def record_many(*, incident: Incident, actor: Any, reads: Iterable[Read], route: str) -> int:
+    """Append reads of ``incident``'s personal data by ``actor`` on ``route``; return how many were written."""
+    from breachdesk.incidents.models import Incident
+
+    items = list(reads)
+    if not items:
+        return 0
+    actor_id, label = _actor(actor)
+    with transaction.atomic():
+        Incident.objects.select_for_update().filter(pk=incident.pk).values_list("pk", flat=True).first()
+        last = AccessEvent.objects.filter(incident_id=incident.pk).order_by("-seq").values("seq", "hash").first()
+        seq = last["seq"] if last else 0
+        prev = last["hash"] if last else GENESIS
+        at = timezone.now()
+        rows = []
+        for read in items:
+            seq += 1
+            fields = list(read.fields)
+            digest = read_hash(
+                incident_id=incident.pk,
+                seq=seq,
+                at=at,
+                actor_id=actor_id,
+                actor_label=label,
+                obj=read.object,
+                fields=fields,
+                route=route[:200],
+                prev_hash=prev,
+            )
+            rows.append(
+                AccessEvent(
+                    incident_id=incident.pk,
+                    seq=seq,
+                    at=at,
+                    actor_id=actor_id,
+                    actor_label=label,
+                    object=read.object,
+                    fields=fields,
+                    route=route[:200],
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        AccessEvent.objects.bulk_create(rows)
+    return len(rows)
+
+
+def record(*, incident: Incident, actor: Any, obj: str, fields: Iterable[str] = (), route: str) -> None:
+    """Append one read (``obj`` such as ``person:12``; ``fields`` the labels shown, or the file's kind)."""
+    record_many(incident=incident, actor=actor, reads=[Read(obj, tuple(fields))], route=route)
+
+
+def route_of(request: Any) -> str:
+    """Return the route a request came through: the URL name (``registry:person_detail``) and the method."""
+    match = getattr(request, "resolver_match", None)
+    name = match.view_name if match is not None and match.view_name else request.path
+    return f"{request.method} {name}"
+
+
+def as_dict(event: AccessEvent) -> dict[str, Any]:
+    """Return a read in the command's JSON shape."""
+    return {
+        "at": event.at.astimezone(UTC).isoformat(),
+        "actor": event.actor_label,
+        "incident": event.incident.code if hasattr(event, "incident") else event.incident_id,
+        "object": event.object,
+        "fields": list(event.fields),
+        "route": event.route,
+        "seq": event.seq,
+        "hash": event.hash,
+    }
+
+
+def reads(*, incident: Incident, since: datetime | None = None) -> Iterator[AccessEvent]:
+    """Yield ``incident``'s reads in order, from ``since`` on when given."""
+    qs = AccessEvent.objects.filter(incident=incident).select_related("incident").order_by("seq")
+    if since is not None:
+        qs = qs.filter(at__gte=since)
+    yield from qs.iterator(chunk_size=2000)
+
+
+def verify(*, incident: Incident) -> ChainReport:
+    """Recompute every hash of ``incident``'s access log and return where, if anywhere, the chain breaks."""
+    prev = GENESIS
+    count = 0
+    for event in AccessEvent.objects.filter(incident_id=incident.pk).order_by("seq").iterator(chunk_size=2000):
+        count += 1
+        if event.seq != count:
+            return ChainReport(False, count, event.pk, event.seq, f"expected sequence {count}")
+        if event.prev_hash != prev:
+            return ChainReport(False, count, event.pk, event.seq, "previous hash does not match")
+        digest = read_hash(
+            incident_id=event.incident_id,
+            seq=event.seq,
+            at=event.at,
+            actor_id=event.actor_id,
+            actor_label=event.actor_label,
+            obj=event.object,
+            fields=list(event.fields),
+            route=event.route,
+            prev_hash=event.prev_hash,
+        )
+        if digest != event.hash:
+            return ChainReport(False, count, event.pk, event.seq, "content does not match its hash")
+        prev = event.hash
+    return ChainReport(True, count)
