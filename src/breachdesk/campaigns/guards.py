@@ -46,9 +46,23 @@ def campaign_guard_check(
         problems.append("campaigns.guard.wrong_incident")
     if not recipient or not own_address or normalize_email(recipient) != normalize_email(own_address):
         problems.append("campaigns.guard.not_own_address")
+    elif not _matches_own_index(delivery, recipient):
+        # The decrypted address must also be the one the person's blind index was computed from at import: a value
+        # moved or altered in the encrypted column does not match the index.
+        problems.append("campaigns.guard.not_own_address")
     if any(name != letter_filename(delivery) for name in attachment_names) or len(attachment_names) > 1:
         problems.append("campaigns.guard.attachment")
     problems.extend(version_approval_problems(campaign.template_version))
     if campaign.approved_at is None or campaign.status != CampaignStatus.RUNNING:
         problems.append("campaigns.guard.not_approved")
     return sorted(set(problems))
+
+
+def _matches_own_index(delivery: Delivery, recipient: str) -> bool:
+    """Return whether ``recipient`` has the blind index stored on the delivery's person."""
+    from breachdesk.core.crypto import cipher_for
+
+    stored = delivery.person.bidx_email
+    if stored is None:
+        return False
+    return cipher_for(delivery.person.incident_id).blind_index("email", recipient) == bytes(stored)

@@ -57,10 +57,15 @@ def letters_html(letters: list[Letter], *, sender: str, today: date | None = Non
 
 
 def letters_pdf(letters: list[Letter], *, sender: str, today: date | None = None) -> bytes:
-    """Return one PDF holding every letter of ``letters``."""
+    """Return one PDF holding every letter of ``letters``; nothing is fetched (no URL, no file)."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=letters_html(letters, sender=sender, today=today)).write_pdf())
+    return bytes(HTML(string=letters_html(letters, sender=sender, today=today), url_fetcher=refuse_fetch).write_pdf())
+
+
+def refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Refuse every fetch WeasyPrint asks for: a letter holds a person's data and must reach no other place."""
+    raise ValueError(f"letters fetch nothing: {url[:60]}")
 
 
 def letter_pdf(*, delivery: Delivery, person: dict[str, str], body: str) -> bytes:
