@@ -49,7 +49,7 @@ run: install debs
 	$(BD) migrate --no-input -v0
 	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
 	$(BD) collectstatic --no-input -v0
-	@$(BD) demo --check || $(BD) demo >/dev/null
+	@$(BD) demo --check || $(BD) demo --force >/dev/null
 	@echo "breachdesk: the demo signs in with a password only (BREACHDESK_REQUIRE_2FA=$(BREACHDESK_REQUIRE_2FA)); production requires TOTP."
 	@echo "breachdesk: serving http://$(HOST):$(PORT)/ with one worker; Ctrl-C stops both."
 	@$(BD) demo --logins-only

@@ -248,6 +248,10 @@ if _database_url:
     DATABASES = {"default": dict(_db)}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _sqlite_file = VAR_DIR / "breachdesk.sqlite3"
+    if not _sqlite_file.exists():
+        # Created 0600 before SQLite opens it: SQLite gives its -wal and -shm files the database file's mode.
+        os.close(os.open(_sqlite_file, os.O_WRONLY | os.O_CREAT, 0o600))
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",

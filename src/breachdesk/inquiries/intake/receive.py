@@ -8,6 +8,7 @@ acknowledgment row. The worker is woken after the transaction commits.
 from __future__ import annotations
 
 import base64
+import os
 import re
 import secrets
 import uuid
@@ -148,10 +149,12 @@ def _store_attachment(message: Message, parsed: ParsedAttachment) -> Attachment:
         attachment.dropped_reason = "too_large"
     else:
         directory = Path(settings.MEDIA_ROOT) / "inquiries" / str(message.incident_id)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        directory.chmod(0o700)  # also a directory made by an earlier release
         path = directory / f"{uuid.uuid4().hex}.bin"
         blob = cipher_for(message.incident_id).encrypt("attachment.content", base64.b64encode(parsed.content).decode())
-        path.write_bytes(blob or b"")
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:  # private, like uploads
+            out.write(blob or b"")
         attachment.stored_path = str(path.relative_to(settings.MEDIA_ROOT))
     attachment.save()
     return attachment

@@ -16,6 +16,7 @@ def registry_dir(incident_id: int) -> Path:
     """Return (and create, mode 0700) the private directory of an incident's registry files."""
     path = Path(settings.VAR_DIR) / "registry" / str(incident_id)
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path.chmod(0o700)  # also a directory made by an earlier release
     return path
 
 

@@ -118,7 +118,7 @@ def demo_dumps(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
     demo.MEMBERS, demo.AFFECTED = MEMBERS, AFFECTED
     with django_db_blocker.unblock():
         try:
-            call_command("demo", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))  # noqa: SIM115
+            call_command("demo", "--force", stdout=open("/dev/null", "w"), stderr=open("/dev/null", "w"))  # noqa: SIM115
             full = raw_database()
             from breachdesk.core import access_log
             from breachdesk.incidents.demo import DEMO_CODE

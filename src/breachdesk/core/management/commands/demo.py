@@ -11,7 +11,8 @@ import time
 from typing import Any
 
 from django.apps import apps
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 class Command(BaseCommand):
@@ -20,6 +21,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--check", action="store_true", help="Exit 0 when the demo is loaded, 1 when it is not.")
         parser.add_argument("--logins-only", action="store_true", help="Only print the demo logins.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo although DEBUG is off (it creates users with published passwords).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from breachdesk.incidents.demo import DEMO_CODE, print_logins
@@ -31,6 +37,13 @@ class Command(BaseCommand):
         if options["logins_only"]:
             print_logins(self.stdout)
             return
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "Refusing to load the demo with DEBUG off: it creates a staff user and other users whose passwords"
+                " are published. Use a development machine (DEBUG=true), or pass --force on a machine no one else"
+                " can reach.",
+                returncode=2,
+            )
         builders = []
         for config in apps.get_app_configs():
             if not config.name.startswith("breachdesk."):
