@@ -181,9 +181,41 @@ def _damaged_workbook_errors() -> tuple[type[BaseException], ...]:
     )
 
 
+# An XLSX is a zip: its parts may inflate far beyond the upload cap (a "zip bomb"). Refuse a workbook whose parts
+# add up to more than this, or one part that inflates more than XLSX_MAX_RATIO times.
+XLSX_MAX_UNCOMPRESSED = 2 * 1024**3
+XLSX_MAX_RATIO = 200
+
+
+def check_xlsx_size(path: Path) -> None:
+    """Raise ``BadFile`` when the workbook's parts would inflate past the caps (read from the zip directory only)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError):
+        raise BadFile("The file is not a readable XLSX workbook.", code="registry.bad_xlsx") from None
+    total = sum(info.file_size for info in infos)
+    if total > XLSX_MAX_UNCOMPRESSED:
+        raise BadFile(
+            f"The workbook would inflate to {total / 1024**2:.0f} MB, over the limit of"
+            f" {XLSX_MAX_UNCOMPRESSED / 1024**2:.0f} MB; save it as CSV instead.",
+            code="registry.xlsx_too_large",
+        )
+    for info in infos:
+        if info.file_size > 1024**2 and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise BadFile(
+                f"The workbook's part {info.filename[:60]!r} inflates {info.file_size // max(info.compress_size, 1)}"
+                f" times; a spreadsheet does not. Save it as CSV instead.",
+                code="registry.xlsx_too_large",
+            )
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> Table:
     from openpyxl import load_workbook
 
+    check_xlsx_size(path)
     damaged = _damaged_workbook_errors()
     try:
         workbook = load_workbook(path, read_only=True, data_only=False)
