@@ -1,6 +1,7 @@
 """Walk the demo lead through one person's record, so the access log shows what a review of it looks like.
 
-The walk goes through the real pages (Django's test client, in process): the people list searched by the member ID,
+The walk goes through the real pages (Django's test client, in process): the people list searched by the member ID
+(a POST),
 the person's record, then each inquiry of that person. Every page writes its reads to the access log as it would for a
 lead in a browser; ``breachdesk access-log --incident oco-2026 --json`` prints them.
 """

@@ -61,9 +61,18 @@ def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
 
 
 @incident_view(Capability.VIEW_PII)
+@require_http_methods(["GET", "POST"])
 def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
-    """List people, searched by member ID, email or phone through the blind index."""
-    form = forms.SearchForm(request.GET or None)
+    """List people, searched by member ID, email or phone through the blind index.
+
+    The search term travels in a POST body only, so no email address or phone number reaches a URL (server logs,
+    browser history, the Referer header); a ``q`` in the query string is ignored. Filters and the page number, which
+    identify nobody, may stay in the URL.
+    """
+    data = request.POST.copy() if request.method == "POST" else request.GET.copy()
+    if request.method != "POST":
+        data.pop("q", None)
+    form = forms.SearchForm(data or None)
     people = selectors.person_search(incident=access.incident)
     if form.is_valid():
         affected = {"yes": True, "no": False}.get(form.cleaned_data["affected"] or "")
@@ -76,7 +85,7 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
             )
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
-    page = Paginator(people, 50).get_page(request.GET.get("page"))
+    page = Paginator(people, 50).get_page(data.get("page"))
     rows = [
         {"person": p, "name": mask("name", p.name or ""), "email": mask("email", p.email or "")}
         for p in page.object_list
@@ -87,10 +96,24 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
         reads=[access_log.Read(f"person:{row['person'].pk}", LIST_FIELDS) for row in rows],
         route=access_log.route_of(request),
     )
-    query = request.GET.copy()
+    searched = bool(form.is_bound and form.is_valid() and form.cleaned_data["q"])
+    query = data.copy()
     query.pop("page", None)
+    query.pop("csrfmiddlewaretoken", None)
+    if searched:
+        query.pop("q", None)
     return render(
-        request, "registry/person_list.html", _context(access, form=form, page=page, rows=rows, query=query.urlencode())
+        request,
+        "registry/person_list.html",
+        _context(
+            access,
+            form=form,
+            page=page,
+            rows=rows,
+            query=query.urlencode(),
+            searched=searched,
+            search_fields=[(k, v) for k, v in data.items() if k in ("q", "affected", "item")],
+        ),
     )
 
 

@@ -30,12 +30,20 @@ def _run_tasks_inline(settings: Any) -> None:
 
 def test_a_responder_finds_a_person_by_email_through_the_index(world: World, tmp_path: Path) -> None:
     run("import-people", "--incident", "case-1", str(master_file(tmp_path)))
-    page = client_for(world.responder).get(url("person_list"), {"q": "Hanako@Example.jp"})
+    page = client_for(world.responder).post(url("person_list"), {"q": "Hanako@Example.jp"})
     assert page.status_code == 200
     body = page.content.decode()
     assert "M0002" in body
     assert "M0001" not in body
     assert "佐藤 *子" in body
+    assert 'method="post"' in body
+
+
+def test_a_search_term_in_the_url_is_ignored_so_it_never_belongs_there(world: World, tmp_path: Path) -> None:
+    run("import-people", "--incident", "case-1", str(master_file(tmp_path)))
+    body = client_for(world.responder).get(url("person_list"), {"q": "Hanako@Example.jp"}).content.decode()
+    assert "M0001" in body  # the whole list: the GET search did not run
+    assert "Hanako@Example.jp" not in body
 
 
 def test_the_person_page_shows_items_and_the_sections_other_apps_register(world: World) -> None:

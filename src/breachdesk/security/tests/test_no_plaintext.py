@@ -181,7 +181,7 @@ def test_the_demo_access_log_shows_the_lead_walking_through_one_persons_record(d
     reads = json.loads(demo_dumps["access_log"])
     assert {r["actor"] for r in reads} == {"lead"}
     routes = [r["route"] for r in reads]
-    assert routes[0] == "GET registry:person_list"
+    assert routes[0] == "POST registry:person_list"
     assert "GET registry:person_detail" in routes
     detail = next(r for r in reads if r["route"] == "GET registry:person_detail")
     assert detail["object"].startswith("person:")
