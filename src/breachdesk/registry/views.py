@@ -86,14 +86,12 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
     page = Paginator(people, 50).get_page(data.get("page"))
-    rows = [
-        {"person": p, "name": mask("name", p.name or ""), "email": mask("email", p.email or "")}
-        for p in page.object_list
-    ]
+    shown = list(page.object_list)
+    rows = [{"person": p, "name": mask("name", p.name or ""), "email": mask("email", p.email or "")} for p in shown]
     access_log.record_many(
         incident=access.incident,
         actor=request.user,
-        reads=[access_log.Read(f"person:{row['person'].pk}", LIST_FIELDS) for row in rows],
+        reads=[access_log.Read(f"person:{p.pk}", LIST_FIELDS) for p in shown],
         route=access_log.route_of(request),
     )
     searched = bool(form.is_bound and form.is_valid() and form.cleaned_data["q"])
@@ -339,7 +337,7 @@ def access_log_view(request: AuthedRequest, *, access: IncidentAccess) -> HttpRe
         )
         response = StreamingHttpResponse(lines, content_type="application/x-ndjson; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{access.incident.code}-access-log.jsonl"'
-        return response
+        return cast(HttpResponse, response)
     newest_first = AccessEvent.objects.filter(incident=access.incident).order_by("-seq")
     events = Paginator(newest_first, 100).get_page(request.GET.get("page"))
     chain = access_log.verify(incident=access.incident)

@@ -6,6 +6,7 @@ import io
 import json
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -27,7 +28,7 @@ def _client(user: object) -> Client:
     return client
 
 
-def _reads(world: World) -> list[dict[str, object]]:
+def _reads(world: World) -> list[dict[str, Any]]:
     return [access_log.as_dict(e) for e in access_log.reads(incident=world.incident)]
 
 

@@ -51,6 +51,7 @@ def test_existing_member_ids_are_encrypted_and_the_plaintext_column_is_gone(worl
         _migrate(AFTER)
     stored = Person.objects.get(pk=person.pk)
     assert stored.member_id == "OLD-000123"
+    assert stored.member_id_enc is not None
     assert b"OLD-000123" not in bytes(stored.member_id_enc)
     with connection.cursor() as cursor:
         cursor.execute("SELECT member_id_enc FROM registry_personundo")
