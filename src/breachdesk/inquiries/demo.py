@@ -34,6 +34,7 @@ def build(*, log: Callable[[str], None]) -> None:
     from breachdesk.incidents.models import Incident
     from breachdesk.incidents.selectors import incident_access
     from breachdesk.inquiries import services
+    from breachdesk.registry import demo as registry_demo
 
     incident = Incident.objects.filter(code=DEMO_CODE).first()
     if incident is None:
@@ -57,7 +58,7 @@ def build(*, log: Callable[[str], None]) -> None:
     for n in range(COUNT):
         row = rows[rng.randrange(len(rows))]
         if rng.random() < 0.35:
-            number = rng.randrange(1, 140_001)
+            number = rng.randrange(1, registry_demo.MEMBERS + 1)  # a member of the demo registry
             sender = f"member{number:07d}@{DOMAINS[number % len(DOMAINS)]}"
         else:
             sender = f"guest{n:04d}@{rng.choice(DOMAINS)}"
