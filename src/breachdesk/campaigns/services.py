@@ -15,7 +15,6 @@ import contextlib
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -90,21 +89,15 @@ def _clean(obj: Any) -> None:
 
 
 def _wake(campaign: Campaign) -> None:
-    """Ask the workers to work the campaign once the current transaction commits.
+    """Nudge a worker once the current transaction commits, for a quick start.
 
-    One task per ``BREACHDESK_CAMPAIGN_PARALLELISM``: each ``db_worker`` process that picks one up claims deliveries
-    in batches (``SKIP LOCKED`` on PostgreSQL), so N workers share one campaign and no delivery is sent twice.
+    Nothing depends on the nudge: every ``db_worker`` looks for running campaigns with claimable deliveries in its
+    loop, and any number of them share one campaign (``SKIP LOCKED`` on PostgreSQL), so no delivery is sent twice.
     """
     from breachdesk.campaigns.tasks import campaign_wake
 
     campaign_id = campaign.pk
-    parallelism = settings.BREACHDESK_CAMPAIGN_PARALLELISM
-
-    def enqueue() -> None:
-        for _ in range(parallelism):
-            campaign_wake.enqueue(campaign_id=campaign_id)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: campaign_wake.enqueue(campaign_id=campaign_id))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -477,7 +470,9 @@ def _pause(*, campaign: Campaign, actor: Any, reason: str) -> Campaign:
         if campaign.status != CampaignStatus.RUNNING:
             raise WrongState("Only a running campaign can be paused.")
         campaign.status = CampaignStatus.PAUSED
-        campaign.save(update_fields=["status", "updated_at"])
+        # A worker's pause (guard, relay) keeps its reason code on the row; a person's is only on the timeline.
+        campaign.pause_reason = reason[:40] if isinstance(actor, str) else ""
+        campaign.save(update_fields=["status", "pause_reason", "updated_at"])
         events.campaign_paused_event(campaign=campaign, actor=actor, reason=reason)
     return campaign
 
@@ -496,7 +491,10 @@ def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:
         if campaign.status != CampaignStatus.PAUSED:
             raise WrongState("Only a paused campaign can be resumed.")
         campaign.status = CampaignStatus.RUNNING
-        campaign.save(update_fields=["status", "updated_at"])
+        campaign.pause_reason = ""
+        campaign.relay_probe_at = None
+        campaign.relay_failures = 0
+        campaign.save(update_fields=["status", "pause_reason", "relay_probe_at", "relay_failures", "updated_at"])
         events.campaign_resumed_event(campaign=campaign, actor=actor)
         _wake(campaign)
     return campaign
