@@ -12,7 +12,7 @@ Who may do what (checked here, not only in views):
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -481,6 +481,57 @@ def campaign_pause_by_guard(*, campaign: Campaign, worker: str) -> None:
     """Pause a campaign whose message the mis-send guard refused: a person looks before anything else goes."""
     with contextlib.suppress(WrongState):
         _pause(campaign=campaign, actor=worker, reason="guard_blocked")
+
+
+RELAY_DOWN = "relay_unavailable"
+RELAY_PROBE_FIRST = timedelta(seconds=15)
+
+
+def campaign_pause_by_relay(*, campaign: Campaign, worker: str, now: datetime) -> None:
+    """Pause a campaign whose relay refused or could not be reached for a whole batch; workers probe it with backoff.
+
+    The deliveries wait in ``pending`` with no attempt counted, so an outage of any length burns no retries.
+    """
+    with contextlib.suppress(WrongState), transaction.atomic():
+        _pause(campaign=campaign, actor=worker, reason=RELAY_DOWN)
+        Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=now + RELAY_PROBE_FIRST, relay_failures=0)
+
+
+def campaign_relay_probe_due(*, now: datetime, worker: str) -> int | None:
+    """Take the next due relay probe (one worker per turn); return the campaign id, or None."""
+    from django.conf import settings
+
+    for campaign in Campaign.objects.filter(
+        status=CampaignStatus.PAUSED, pause_reason=RELAY_DOWN, relay_probe_at__lte=now
+    ).only("pk", "relay_failures", "relay_probe_at"):
+        wait = min(
+            RELAY_PROBE_FIRST * (2 ** (campaign.relay_failures + 1)),
+            timedelta(seconds=settings.BREACHDESK_RELAY_PROBE_MAX_SECONDS),
+        )
+        taken = Campaign.objects.filter(
+            pk=campaign.pk,
+            status=CampaignStatus.PAUSED,
+            pause_reason=RELAY_DOWN,
+            relay_probe_at=campaign.relay_probe_at,
+        ).update(relay_probe_at=now + wait, relay_failures=campaign.relay_failures + 1)
+        if taken:
+            return campaign.pk
+    return None
+
+
+def campaign_resume_by_relay(*, campaign_id: int, worker: str) -> bool:
+    """Resume a campaign paused for its relay once the relay answers again; False if a person changed it meanwhile."""
+    with transaction.atomic():
+        campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign_id)
+        if campaign.status != CampaignStatus.PAUSED or campaign.pause_reason != RELAY_DOWN:
+            return False
+        campaign.status = CampaignStatus.RUNNING
+        campaign.pause_reason = ""
+        campaign.relay_probe_at = None
+        campaign.relay_failures = 0
+        campaign.save(update_fields=["status", "pause_reason", "relay_probe_at", "relay_failures", "updated_at"])
+        events.campaign_resumed_event(campaign=campaign, actor=worker)
+    return True
 
 
 def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:

@@ -51,6 +51,8 @@ STATUS_CHECK_EVERY = 20
 STALE_AFTER = timedelta(minutes=15)
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
+# This many relay failures in a row (or a whole smaller batch) mean the relay is down: the campaign pauses itself.
+RELAY_DOWN_AFTER = 5
 
 
 class Clock(Protocol):
@@ -196,6 +198,9 @@ def delivery_mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> 
 
 
 def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> tuple[str, str]:
+    if outcome.relay:
+        # The relay, not the recipient, failed: nothing was handed over, so the row waits for the relay, unpunished.
+        return S.PENDING, outcome.code
     if outcome.kind == OutcomeKind.SENT:
         return S.SENT, ""
     if outcome.kind == OutcomeKind.UNCERTAIN:
@@ -217,6 +222,8 @@ def delivery_record_outcome(
         fields["sent_at"] = now
     if status == S.FAILED_TEMPORARY:
         fields["next_attempt_at"] = now + backoff(delivery.attempts)
+    if outcome.relay:
+        fields.update(attempts=F("attempts") - 1, claimed_by="")
     with transaction.atomic():
         changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
         if not changed:
@@ -350,7 +357,7 @@ def campaign_work(
     never holds a worker from the others, the desk or its tasks. The claims carry the name of the worker beating in
     this process (``work.heartbeat``), so the reaper can tell whose rows they are.
     """
-    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard
+    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard, campaign_pause_by_relay
     from breachdesk.campaigns.transports.email import EmailTransport
     from breachdesk.work.heartbeat import current_worker_id
 
@@ -397,13 +404,17 @@ def campaign_work(
         _summarise(campaign, report)
     if report.stopped == "blocked":
         campaign_pause_by_guard(campaign=campaign, worker=report.worker)
+    if report.stopped == "relay_down":
+        campaign_pause_by_relay(campaign=campaign, worker=report.worker, now=clock.now())
     campaign_finish_if_done(campaign_id=campaign_id, now=clock.now())
     return report
 
 
 def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report: WorkReport, clock: Clock) -> bool:
-    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block)."""
+    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
+    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller)."""
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
+    relay_failures = 0
     for index, delivery in enumerate(deliveries):
         if index % STATUS_CHECK_EVERY == 0:
             status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
@@ -424,6 +435,12 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
         )
         report.outcomes[status] += 1
         report.unsummarised[status] += 1
+        relay_failures = relay_failures + 1 if outcome.relay else 0
+        if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
+            rest = [d.pk for d in deliveries[index + 1 :]]
+            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
+            report.stopped = "relay_down"
+            return False
         if outcome.blocked:
             report.blocked += 1
             rest = [d.pk for d in deliveries[index + 1 :]]

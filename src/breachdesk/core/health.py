@@ -149,3 +149,38 @@ def health_report() -> dict[str, Any]:
         "work": people,
         "work_due": work_due,
     }
+
+
+BANNER_SECONDS = 10
+
+
+def health_banner() -> dict[str, Any] | None:
+    """Return what the dashboard's banner shows (status and reason codes), or None when all is well.
+
+    The report is read at most every ``BANNER_SECONDS`` per process. The banner names no incident and counts no
+    people: it is the same for every member of every incident.
+    """
+    from django.core.cache import cache
+
+    banner = cache.get("health-banner")
+    if banner is None:
+        report = health_report()
+        reasons = []
+        if report["status"] != "ok":
+            workers, queue = report.get("workers", {}), report.get("queue", {})
+            progress, work = report.get("progress", {}), report.get("work", {})
+            if report["status"] == "down" and not report["database"]["ok"]:
+                reasons.append("database")
+            if not workers.get("alive", 1):
+                reasons.append("no_worker")
+            if queue.get("running_too_long") or queue.get("oldest_ready_seconds", 0) > QUEUE_LAG_LIMIT.total_seconds():
+                reasons.append("tasks_stuck")
+            if progress.get("campaigns_stalled") or progress.get("acks_late"):
+                reasons.append("stalled")
+            if progress.get("campaigns_paused_relay_down"):
+                reasons.append("relay_down")
+            if not work.get("ok", True):
+                reasons.append("needs_a_person")
+        banner = {"status": report["status"], "reasons": reasons}
+        cache.set("health-banner", banner, BANNER_SECONDS)
+    return None if banner["status"] == "ok" else banner

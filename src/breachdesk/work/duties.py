@@ -50,6 +50,24 @@ def campaigns_step(*, worker: str) -> dict[str, Any] | None:
     return {"campaign": campaign_id, "sent": report.total, "stopped": report.stopped}
 
 
+def relay_step(*, worker: str) -> dict[str, Any] | None:
+    """Probe the relay of one campaign paused because the relay was down (when its backoff is over); resume it if
+    the relay answers. None when no probe is due."""
+    from breachdesk.campaigns.services import campaign_relay_probe_due, campaign_resume_by_relay
+    from breachdesk.campaigns.transports.email import relay_probe
+
+    campaign_id = campaign_relay_probe_due(now=timezone.now(), worker=worker)
+    if campaign_id is None:
+        return None
+    if not relay_probe():
+        return {"campaign": campaign_id, "relay": "down"}
+    return {
+        "campaign": campaign_id,
+        "relay": "up",
+        "resumed": campaign_resume_by_relay(campaign_id=campaign_id, worker=worker),
+    }
+
+
 def acks_step() -> dict[str, int] | None:
     """Send the pending acknowledgments (one batch); None when none is pending."""
     from breachdesk.inquiries.ack import ack_process
@@ -79,6 +97,7 @@ def standing_work(*, worker: str) -> bool:
     did = False
     for name, step in (
         ("acknowledgments", acks_step),
+        ("relay", lambda: relay_step(worker=worker)),
         ("campaigns", lambda: campaigns_step(worker=worker)),
         ("mailboxes", lambda: mailboxes_step(worker=worker)),
     ):
@@ -88,5 +107,7 @@ def standing_work(*, worker: str) -> bool:
             log.exception("standing duty %s failed", name)
             continue
         if result is not None:
-            did = did or bool(result.get("sent") or result.get("failed") or result.get("fetched"))
+            did = did or bool(
+                result.get("sent") or result.get("failed") or result.get("fetched") or result.get("resumed")
+            )
     return did

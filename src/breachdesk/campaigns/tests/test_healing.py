@@ -133,3 +133,58 @@ def test_a_periodic_duty_goes_to_one_worker_per_turn(team: Team) -> None:
     every = timedelta(seconds=60)
     assert duties.duty_take(name="poll", every=every, worker="a")
     assert not duties.duty_take(name="poll", every=every, worker="b")
+
+
+@pytest.mark.smtp
+def test_a_relay_outage_pauses_the_campaign_burns_no_attempt_and_it_resumes_by_itself(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, settings: Any
+) -> None:
+    from breachdesk.campaigns import worker
+    from breachdesk.campaigns.models import Campaign
+    from breachdesk.core.models import TimelineEvent
+    from breachdesk.testing.scaleout import _free_port
+
+    campaign = _start(team, 8, add_person)
+    relay_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = _free_port()  # nothing listens: the relay is down
+    report = worker.campaign_work(campaign_id=campaign.pk, worker="w-relay", batch_size=4)
+    campaign.refresh_from_db()
+    assert (report.stopped, campaign.status, campaign.pause_reason) == ("relay_down", "paused", "relay_unavailable")
+    rows = list(Delivery.objects.filter(campaign=campaign).values_list("status", "attempts"))
+    assert rows == [(S.PENDING, 0)] * 8  # nobody's attempts were spent on the relay's outage
+    assert campaign.relay_probe_at is not None
+    pause = TimelineEvent.objects.filter(incident=campaign.incident, kind="campaign.paused").latest("seq")
+    assert pause.data["reason"] == "relay_unavailable"
+
+    # A probe while the relay is still down backs off; the campaign stays paused.
+    Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=timezone.now() - timedelta(seconds=1))
+    assert duties.relay_step(worker="w-relay") == {"campaign": campaign.pk, "relay": "down"}
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.relay_failures) == ("paused", 1)
+    assert campaign.relay_probe_at > timezone.now() + timedelta(seconds=20)
+    assert duties.relay_step(worker="w-relay") is None  # not due again yet
+
+    # The relay answers again: the next probe resumes the campaign, and the workers send everything once.
+    settings.EMAIL_PORT = relay_port
+    Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=timezone.now() - timedelta(seconds=1))
+    assert duties.relay_step(worker="w-relay")["resumed"] is True  # type: ignore[index]
+    beat_register(worker_id="w-relay")
+    for _ in range(5):
+        if not duties.standing_work(worker="w-relay"):
+            break
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.FINISHED
+    notices = [r for _s, rcpts in smtp_sink.envelopes for r in rcpts if r.startswith("person")]
+    assert sorted(notices) == sorted(f"person{n}@example.jp" for n in range(1, 9))
+    assert set(Delivery.objects.filter(campaign=campaign).values_list("attempts", flat=True)) == {1}
+
+
+def test_a_person_paused_campaign_is_never_resumed_by_a_probe(team: Team, add_person: Any) -> None:
+    from breachdesk.campaigns.models import Campaign
+
+    campaign = _start(team, 2, add_person)
+    services.campaign_pause(campaign=campaign, actor=team.lead, reason="checking the wording")
+    Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=timezone.now() - timedelta(seconds=1))
+    assert duties.relay_step(worker="w") is None
+    campaign.refresh_from_db()
+    assert (campaign.status, campaign.pause_reason) == ("paused", "")

@@ -125,3 +125,22 @@ def test_a_task_running_past_its_bound_is_attention(world: World) -> None:
     DBTaskResult.objects.update(started_at=timezone.now() - timedelta(hours=2))
     report = health_report()
     assert (report["status"], report["queue"]["running_too_long"]) == ("attention", 1)
+
+
+def test_the_dashboard_shows_the_same_as_a_banner(world: World) -> None:
+    from django.core.cache import cache
+
+    Acknowledgment.objects.update(status="pending", due_at=timezone.now())
+    client = Client()
+    client.force_login(world.lead)
+    cache.delete("health-banner")
+    page = client.get(f"/incidents/{world.incident.code}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'id="health-banner"' in html
+    assert "Background work is down" in html
+    assert "No worker process is alive" in html
+    Acknowledgment.objects.update(status="sent")
+    beat_register(worker_id="w1")
+    cache.delete("health-banner")
+    assert 'id="health-banner"' not in client.get(f"/incidents/{world.incident.code}/").content.decode()
