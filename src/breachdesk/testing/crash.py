@@ -156,7 +156,7 @@ def _database(var_dir: Path) -> _Database:
         url = f"postgresql://{db['USER']}@{host}/{connection.settings_dict['NAME']}"
         return _Database(env={**base, "DATABASE_URL": url})
     target = var_dir / "breachdesk.sqlite3"
-    if connection.is_in_memory_db():
+    if connection.is_in_memory_db():  # type: ignore[attr-defined]
         connection.ensure_connection()
         with sqlite3.connect(target) as dest:
             connection.connection.backup(dest)

@@ -1,4 +1,5 @@
-"""Run an aiosmtpd sink in its own process and log every accepted message as one line: recipients, tab, Message-ID.
+"""Run an aiosmtpd sink in its own process and log every accepted message as one line: recipients, Message-ID and the
+time it was accepted (Unix seconds), separated by tabs.
 
     python -m breachdesk.testing.sink_process --port 2525 --out /tmp/sink.log
 
@@ -13,12 +14,13 @@ import email
 import email.policy
 import signal
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
 
 class LoggingSink:
-    """Accept every message and append ``rcpt,rcpt<TAB>Message-ID`` to the log file."""
+    """Accept every message and append ``rcpt,rcpt<TAB>Message-ID<TAB>time`` to the log file."""
 
     def __init__(self, out: Path) -> None:
         self.handle = out.open("a", encoding="utf-8", buffering=1)
@@ -27,7 +29,7 @@ class LoggingSink:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self.lock:
-            self.handle.write(f"{','.join(envelope.rcpt_tos)}\t{parsed.get('Message-ID', '')}\n")
+            self.handle.write(f"{','.join(envelope.rcpt_tos)}\t{parsed.get('Message-ID', '')}\t{time.time():.4f}\n")
         return "250 Message accepted"
 
 
@@ -35,11 +37,19 @@ def read_log(path: Path) -> list[tuple[str, str]]:
     """Return ``(recipient, message id)`` for every message the sink accepted (one per recipient)."""
     if not path.exists():
         return []
-    found = []
+    found: list[tuple[str, str]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        rcpts, _tab, message_id = line.partition("\t")
+        rcpts, _tab, rest = line.partition("\t")
+        message_id = rest.partition("\t")[0]
         found.extend((rcpt, message_id) for rcpt in rcpts.split(",") if rcpt)
     return found
+
+
+def read_times(path: Path) -> list[float]:
+    """Return when the sink accepted each message (Unix seconds), in the order of the log."""
+    if not path.exists():
+        return []
+    return [float(line.rsplit("\t", 1)[1]) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
 def main() -> None:

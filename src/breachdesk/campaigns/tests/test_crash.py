@@ -16,7 +16,7 @@ KILLS = 5
 @pytest.mark.django_db(transaction=True)
 def test_killed_workers_never_stall_a_campaign_nor_send_twice() -> None:
     made = campaign_prepare(people=PEOPLE)
-    report = crash_run(campaign=made["campaign"], lead=made["lead"], people=PEOPLE, kills=KILLS, timeout=240)
+    report = crash_run(campaign=made["campaign"], lead=made["lead"], people=PEOPLE, kills=KILLS, timeout=900)
     assert report["kills"] == KILLS, report
     # Nobody received two messages, and every delivery is sent or uncertain: the campaign went on by itself.
     assert report["received_twice"] == 0, report
