@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+OPEN_WORK = ("pending", "claimed", "sending", "failed_temporary")
 
 
 def setup_django(var_dir: str) -> None:
@@ -213,7 +214,9 @@ def main() -> None:
                 wait_for(lambda: WorkerBeat.objects.count() >= args.workers, 120)
                 started = time.perf_counter()
                 services.campaign_resume(campaign=campaign, actor=lead)
-                wait_for(lambda: len(read_log(sink_log)) - before >= args.messages, 3600)
+                open_rows = Delivery.objects.filter(campaign=campaign, status__in=OPEN_WORK)
+                if not wait_for(lambda: not open_rows.exists(), 3600):
+                    raise SystemExit(f"the workers left {open_rows.count()} deliveries open after an hour")
                 seconds = time.perf_counter() - started
                 sent = Delivery.objects.filter(campaign=campaign, status="sent").count()
             wait_for(lambda: len(read_log(sink_log)) - before >= sent, 30)
