@@ -1,8 +1,9 @@
 """Acknowledge every inquiry that has an email address, once per thread, within a minute, through the worker.
 
 An acknowledgment is a row. The worker claims due rows with a conditional UPDATE (status pending → claimed, checked
-by row count), sends, and records the outcome. A row left ``claimed`` by a crashed worker becomes ``uncertain``: a
-person checks whether it went out, because sending twice is worse than a late hand-made acknowledgment.
+by row count, with the worker's name), sends, and records the outcome. A row left ``claimed`` by a worker known dead
+(``work.reaper``) becomes ``uncertain``: a person checks whether it went out, because sending twice is worse than a
+late hand-made acknowledgment. A row claimed without a worker name (outside ``db_worker``) is judged by its age.
 """
 
 from __future__ import annotations
@@ -75,9 +76,15 @@ def ack_enqueue(*, inquiry: Inquiry) -> Acknowledgment | None:
 
 
 def _claim(ack_id: int, token: str, now: datetime) -> bool:
+    from breachdesk.work.heartbeat import current_worker_id
+
     return (
         Acknowledgment.objects.filter(pk=ack_id, status=AckStatus.PENDING).update(
-            status=AckStatus.CLAIMED, claimed_at=now, claim_token=token, attempts=1
+            status=AckStatus.CLAIMED,
+            claimed_at=now,
+            claim_token=token,
+            attempts=1,
+            claimed_by=current_worker_id() or "",
         )
         == 1
     )
@@ -121,11 +128,34 @@ def ack_process(*, limit: int = 100, now: datetime | None = None) -> dict[str, i
 
 
 def ack_recover_stale(*, now: datetime | None = None) -> int:
-    """Mark acknowledgments claimed long ago (a crashed worker) as uncertain, for a person to check."""
+    """Mark acknowledgments claimed long ago by no known worker as uncertain, for a person to check.
+
+    Rows claimed by a ``db_worker`` carry its name and are left to the reaper (``ack_recover_for_workers``), which
+    moves them only once that worker is known dead.
+    """
     now = now or timezone.now()
-    return Acknowledgment.objects.filter(status=AckStatus.CLAIMED, claimed_at__lt=now - STALE_CLAIM).update(
-        status=AckStatus.UNCERTAIN
-    )
+    return Acknowledgment.objects.filter(
+        status=AckStatus.CLAIMED, claimed_by="", claimed_at__lt=now - STALE_CLAIM
+    ).update(status=AckStatus.UNCERTAIN, updated_at=now)
+
+
+def ack_recover_for_workers(*, workers: set[str], now: datetime | None = None) -> int:
+    """Mark the acknowledgments held by dead workers as uncertain (they may have gone out); return how many."""
+    if not workers:
+        return 0
+    now = now or timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Acknowledgment.objects.filter(status=AckStatus.CLAIMED, claimed_by__in=sorted(workers)).select_related(
+                "inquiry__incident"
+            )
+        )
+        for ack in rows:
+            if Acknowledgment.objects.filter(pk=ack.pk, status=AckStatus.CLAIMED, claimed_by=ack.claimed_by).update(
+                status=AckStatus.UNCERTAIN, error="inquiries.worker_lost", updated_at=now
+            ):
+                events.ack_failed_event(inquiry=ack.inquiry, actor="recovery", error="inquiries.worker_lost")
+    return len(rows)
 
 
 def ack_retry(*, ack: Acknowledgment, actor: Any) -> Acknowledgment:

@@ -206,6 +206,8 @@ class Acknowledgment(BaseModel):
     due_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
+    # The worker (``work.heartbeat`` id) holding the claim: the reaper takes the row back only when that worker died.
+    claimed_by = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)

@@ -7,6 +7,7 @@ offering to "unsubscribe" from it would be misleading (see docs/campaigns.md).
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from typing import Any
 
@@ -22,7 +23,15 @@ from breachdesk.outbound.guard import Attachment, MisSendBlocked, OutboundMessag
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
-    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone)."""
+    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone).
+
+    A refusal by the relay itself (421 "service not available", or the sender refused with a 4xx) is not the
+    recipient's: it counts no attempt against them (``Outcome.relay_down``).
+    """
+    if isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code < 500:
+        return Outcome.relay_down(f"smtp.{exc.smtp_code}", "sender refused by the relay")
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421:
+        return Outcome.relay_down("smtp.421", "relay not available")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         code = codes[0] if codes else 550
@@ -59,8 +68,8 @@ class EmailTransport(Transport):
         try:
             self.connection.open()
         except (OSError, smtplib.SMTPException) as exc:
-            # Nothing was handed over when the relay cannot even be reached: safe to retry.
-            return Outcome.temporary("smtp.connect", exc.__class__.__name__)
+            # Nothing was handed over when the relay cannot be reached: safe to retry, and not the recipient's fault.
+            return Outcome.relay_down("smtp.connect", exc.__class__.__name__)
         return None
 
     def build(self, delivery: Delivery) -> tuple[EmailMultiAlternatives, OutboundMessage, list[str]] | Outcome:
@@ -149,3 +158,15 @@ class EmailTransport(Transport):
         if not sent:
             return Outcome.temporary("smtp.not_sent")
         return Outcome.sent()
+
+
+def relay_probe() -> bool:
+    """Return whether the SMTP relay accepts a session now (connect, EHLO, login if configured), sending nothing."""
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        return False
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        connection.close()
+    return True

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core.errors import ApplicationError, ValidationFailed
+from breachdesk.core.health import health_banner
 from breachdesk.core.memo import page_memo
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
@@ -100,6 +101,7 @@ def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> Htt
             "panels": rendered_panels,
             "phases": Phase.choices,
             "phase_form": forms.PhaseForm(initial={"phase": incident.phase}),
+            "health": health_banner(),
         },
     )
 
