@@ -255,6 +255,9 @@ class Composer:
             options = [f for f in pool if label in f.labels and not (f.labels & used) and "other" not in f.labels]
             if len(options) == 0:
                 continue
+            single = [f for f in options if len(f.labels) == 1]
+            if single and (count == 1 or len(chosen) < count - 1) and self.rng.random() < 0.85:
+                options = single
             pick = self.rng.choice(options)
             chosen.append(pick)
             used |= pick.labels
@@ -385,7 +388,7 @@ class Composer:
         head = rng.choice(["【電話受付メモ】", "電話メモ", "受電記録", "【入電】"])
         staff = rng.choice(["佐藤", "木村", "窓口A", "井上", "斎藤"])
         when = f"{rng.randint(3, 4)}/{rng.randint(1, 28)} {rng.randint(9, 17)}:{rng.choice(['00', '15', '30', '45'])}"
-        follow = rng.choice(["折り返し希望。", "その場で回答済み。", "上長に確認の上、折り返す。", "メールで回答予定。", ""])
+        follow = rng.choice(["折り返し希望。", "その場で回答済み。", "上長に確認の上、折り返す。", "メールで回答予定。", "会員番号で照合済み、対象外と回答。", "照合の上、対象と回答。", ""])
         body = f"{head}\n日時：{when}\n受付：{staff}\n相手：{rng.choice(CALLERS)}\n内容：\n{lines}\n{follow}".strip()
         return "電話受付", self.fill(body, scenario), labels
 
