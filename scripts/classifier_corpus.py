@@ -65,7 +65,7 @@ STYLES = {
     "quoted_reply": 10,
     "webform": 9,
     "phone_note": 8,
-    "press": 7,
+    "press": 9,
     "english": 7,
     "mixed": 6,
     "typo_halfwidth": 7,
