@@ -9,6 +9,7 @@ out-of-fold probabilities of a k-fold cross-validation on the same corpus.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,26 +92,24 @@ def featurise(rows: Sequence[dict[str, Any]]) -> list[dict[int, float]]:
 
 
 def build_matrix(hashed: Sequence[dict[int, float]], labels: Sequence[list[str]], *, min_df: int = MIN_DF) -> Matrix:
+    """Return the sparse matrix of the features that occur in at least ``min_df`` inquiries, and the targets."""
     from scipy.sparse import csr_matrix
 
-    df: dict[int, int] = {}
-    for doc in hashed:
-        for k in doc:
-            df[k] = df.get(k, 0) + 1
-    keys = np.array(sorted(k for k, n in df.items() if n >= min_df), dtype=np.uint32)
-    column = {int(k): i for i, k in enumerate(keys)}
-    data, indices, indptr = [], [], [0]
-    for doc in hashed:
-        for k, v in sorted(doc.items()):
-            if k in column:
-                indices.append(column[k])
-                data.append(v)
-        indptr.append(len(indices))
+    lengths = np.array([len(doc) for doc in hashed], dtype=np.int64)
+    keys = np.fromiter(itertools.chain.from_iterable(doc.keys() for doc in hashed), dtype=np.uint32)
+    values = np.fromiter(itertools.chain.from_iterable(doc.values() for doc in hashed), dtype=np.float64)
+    # A document's keys are unique, so the count of a key is its document frequency.
+    unique, inverse, df = np.unique(keys, return_inverse=True, return_counts=True)
+    keep = df >= min_df
+    column = np.cumsum(keep) - 1
+    chosen = keep[inverse]
+    row_ids = np.repeat(np.arange(len(hashed)), lengths)
     matrix = csr_matrix(
-        (np.array(data), np.array(indices, dtype=np.int64), np.array(indptr)), shape=(len(hashed), len(keys))
+        (values[chosen], (row_ids[chosen], column[inverse][chosen])), shape=(len(hashed), int(keep.sum()))
     )
+    matrix.sort_indices()
     targets = np.array([[label in row for label in LABEL_KEYS] for row in labels], dtype=np.int8)
-    return Matrix(keys, matrix, targets)
+    return Matrix(unique[keep], matrix, targets)
 
 
 def _fit(matrix: Any, targets: np.ndarray, *, c: float = C) -> tuple[np.ndarray, np.ndarray]:
@@ -125,7 +124,7 @@ def _fit(matrix: Any, targets: np.ndarray, *, c: float = C) -> tuple[np.ndarray,
             bias[j] = 9.0 if y[0] else -9.0
             continue
         fitted = LogisticRegression(
-            C=c, solver="liblinear", class_weight="balanced", random_state=SEED, max_iter=1000
+            C=c, solver="liblinear", dual=True, class_weight="balanced", random_state=SEED, max_iter=2000
         ).fit(matrix, y)
         weights[:, j] = fitted.coef_[0]
         bias[j] = fitted.intercept_[0]

@@ -38,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--incident", metavar="CODE", help="train: retrain with this incident's corrections")
         parser.add_argument("--output", metavar="PATH", help="train: write the artefact here (default: committed)")
         parser.add_argument("--check", action="store_true", help="train: fail if the committed artefact differs")
+        parser.add_argument(
+            "--corpus",
+            metavar="FILE",
+            action="append",
+            help="train: corpus files (default: data/labelled.jsonl and data/training/*.jsonl); repeat for several",
+        )
         parser.add_argument("--evaluation", metavar="FILE", help="evaluation set (default data/evaluation.jsonl)")
         parser.add_argument("--no-cv", action="store_true", help="evaluate: skip the k-fold cross-validation")
 
@@ -76,7 +82,7 @@ class Command(BaseCommand):
             self._train_incident(options)
             return
         try:
-            rows = train.load_corpus()
+            rows = train.load_corpus(self._corpus(options))
         except (OSError, ValueError) as exc:
             raise CommandError(f"corpus: {exc}") from None
         trained = train.train(rows)
@@ -103,6 +109,14 @@ class Command(BaseCommand):
 
         self.stdout.write(json.dumps(summary, ensure_ascii=False))
 
+    @staticmethod
+    def _corpus(options: dict[str, Any]) -> list[Path] | None:
+        paths = [Path(p) for p in options["corpus"] or []]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            raise CommandError(f"No corpus file: {', '.join(missing)}")
+        return paths or None
+
     def _train_incident(self, options: dict[str, Any]) -> None:
         from breachdesk.core.errors import ApplicationError
         from breachdesk.incidents.models import Incident
@@ -114,7 +128,9 @@ class Command(BaseCommand):
             raise CommandError(f"No incident with the code {options['incident']!r}.")
         evaluation = Path(options["evaluation"]) if options["evaluation"] else evaluate.EVALUATION
         try:
-            row = learning.classifier_retrain(incident=incident, actor="cli", evaluation=evaluation)
+            row = learning.classifier_retrain(
+                incident=incident, actor="cli", evaluation=evaluation, corpus=self._corpus(options)
+            )
         except ApplicationError as exc:
             raise CommandError(str(exc.message)) from None
         self.stdout.write(
