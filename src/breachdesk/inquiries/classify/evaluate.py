@@ -141,10 +141,11 @@ def cross_validate(rows: Sequence[dict[str, Any]], *, folds: int = train.FOLDS) 
         inside = np.flatnonzero(assignment == k)
         outside = np.flatnonzero(assignment != k)
         model.thresholds = train.tune_thresholds(probabilities[outside], targets[outside])
-        for i in inside:
+        members = inside.tolist()
+        for i in members:
             predicted[i] = model.decide(probabilities[i])
         per_fold.append(
-            round(macro_f1(counts_of([rows[i]["labels"] for i in inside], [predicted[i] for i in inside])), 4)
+            round(macro_f1(counts_of([rows[i]["labels"] for i in members], [predicted[i] for i in members])), 4)
         )
     result = report([r["labels"] for r in rows], predicted)
     result["folds"] = folds

@@ -145,8 +145,8 @@ def out_of_fold(
     assignment = fold_of(rows, folds)
     probabilities = np.zeros((len(rows), len(LABEL_KEYS)))
     for k in range(folds):
-        train_index = np.flatnonzero(assignment != k)
-        test_index = np.flatnonzero(assignment == k)
+        train_index = np.flatnonzero(assignment != k).tolist()
+        test_index = np.flatnonzero(assignment == k).tolist()
         if not len(test_index) or not len(train_index):
             continue
         part = build_matrix([hashed[i] for i in train_index], [rows[i]["labels"] for i in train_index])

@@ -22,7 +22,10 @@ def test_it_finds_several_labels_and_keeps_rule_ids_and_offsets_never_text() -> 
     (hit,) = result.evidence["compensation"]
     assert set(hit) == {"rule", "start", "end"}
     assert rules.BY_ID[str(hit["rule"])] == "compensation"
-    assert normalised[int(hit["start"]) : int(hit["end"])] == "補償"
+    start, end = hit["start"], hit["end"]
+    assert isinstance(start, int)
+    assert isinstance(end, int)
+    assert normalised[start:end] == "補償"
     stored = json.dumps(result.evidence, ensure_ascii=False)
     assert "補償" not in stored
     assert "退会" not in stored
