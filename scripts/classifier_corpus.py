@@ -144,6 +144,8 @@ def read_hand(path: Path) -> list[dict[str, object]]:
                 sys.exit(f"{path}:{number}: bad labels {labels}")
             current = {"subject": found["subject"].strip(), "labels": labels, "source": found["source"]}
             body = []
+        elif line.startswith("# "):
+            continue  # a comment between inquiries, never part of a body
         elif current is not None:
             body.append(line)
         elif line.strip() and not line.startswith("#"):
