@@ -338,6 +338,9 @@ class Composer:
         joiner = "\n\n" if style == "long" and rng.random() < 0.5 else "\n"
         body = joiner.join(p for p in parts if p)
         subject = self.neutral("subject_ja", scenario)
+        topical = [f for f in self.s["subject_topic"] if f.labels <= labels and (f.labels != {"other"} or plain)]
+        if style not in ("quoted_reply", "webform") and topical and rng.random() < 0.15:
+            subject = rng.choice(topical).text  # a subject the sender wrote: it means what the body means
         if style == "quoted_reply":
             subject, body = self.quote(subject, body, scenario)
         elif style == "webform":
