@@ -72,6 +72,10 @@ STYLES = {
 }
 
 
+CARDLESS = ("missend", "laptop")
+CARD_TALK = re.compile(r"カード|ｶｰﾄﾞ|card|明細|決済|セキュリティコード|有効期限|再発行|引き落とし|statement|CVV", re.IGNORECASE)
+
+
 class Fragment:
     __slots__ = ("labels", "scenarios", "text")
 
@@ -81,7 +85,10 @@ class Fragment:
         self.text = text
 
     def fits(self, scenario: str) -> bool:
-        return not self.scenarios or scenario in self.scenarios
+        if self.scenarios:
+            return scenario in self.scenarios
+        # No card was involved in the mis-sent file or the lost laptop: card talk would not come up there.
+        return not (scenario in CARDLESS and CARD_TALK.search(self.text))
 
 
 def read_fragments(path: Path) -> dict[str, list[Fragment]]:
@@ -268,7 +275,7 @@ class Composer:
     def topic_count(self, style: str) -> int:
         """0 means an ``other`` inquiry."""
         roll = self.rng.random()
-        if roll < 0.085:
+        if roll < 0.095:
             return 0
         if style == "short":
             return 1 if roll < 0.9 else 2
@@ -296,6 +303,10 @@ class Composer:
         else:
             registers = ["ja"]
         picks = self.meaning(registers, scenario, count)
+        if style == "mixed" and len(picks) > 1 and not any(p in self.s["en"] for p in picks):
+            picks = self.meaning(["en"], scenario, 1) + picks[1:]
+            if len(set().union(*(f.labels for f in picks))) < sum(len(f.labels) for f in picks):
+                picks = picks[:1]
         labels = set().union(*(f.labels for f in picks))
         sentences = [f.text for f in picks]
         rng.shuffle(sentences)
@@ -319,24 +330,24 @@ class Composer:
         opening = opening or rng.choice(["open_keigo", "open_plain"])
         closing = {"angry": "close_angry", "keigo": "close_keigo", "long": "close_keigo"}.get(style)
         closing = closing or rng.choice(["close_keigo", "close_plain"])
-        parts = [self.neutral(opening, scenario)]
+        if style == "mixed" and not any(p in self.s["en"] for p in picks):
+            if rng.random() < 0.5:
+                opening = "open_en"
+            else:
+                closing = "close_en"
         plain = labels == {"other"}
-        if rng.random() < (0.95 if style == "long" else 0.25 if plain else 0.55):
-            parts.append(self.neutral("context", scenario))
         if style == "long" and not plain:
-            parts.append(self.neutral("filler", scenario))
+            return self.long_mail(scenario, sentences, labels)
+        parts = [self.neutral(opening, scenario)]
+        if rng.random() < (0.25 if plain else 0.55):
             parts.append(self.neutral("context", scenario))
-        for sentence in sentences:
-            parts.append(sentence)
-            if style == "long" and not plain and rng.random() < 0.5:
-                parts.append(self.neutral("filler", scenario))
+        parts += sentences
         if style != "angry" and not plain and rng.random() < 0.3:
             parts.append(self.neutral("filler", scenario))
         parts.append(self.neutral(closing, scenario))
         if rng.random() < 0.55:
             parts.append(self.neutral("sign", scenario))
-        joiner = "\n\n" if style == "long" and rng.random() < 0.5 else "\n"
-        body = joiner.join(p for p in parts if p)
+        body = "\n".join(p for p in parts if p)
         subject = self.neutral("subject_ja", scenario)
         topical = [f for f in self.s["subject_topic"] if f.labels <= labels and (f.labels != {"other"} or plain)]
         if style not in ("quoted_reply", "webform") and topical and rng.random() < 0.15:
@@ -348,6 +359,24 @@ class Composer:
         elif style == "typo_halfwidth":
             body = add_noise(body, rng)
         return self.fill(subject, scenario), self.fill(body, scenario), labels
+
+    def long_mail(self, scenario: str, sentences: list[str], labels: set[str]) -> tuple[str, str, set[str]]:
+        """Write a long mail in paragraphs: greeting, background, one paragraph per question, closing."""
+        rng = self.rng
+        contexts = [f.text for f in self.s["context"] if f.fits(scenario)]
+        fillers = [f.text for f in self.s["filler"]]
+        background = rng.sample(contexts, k=min(2, len(contexts))) + rng.sample(fillers, k=rng.randint(1, 2))
+        paragraphs = [self.neutral("open_keigo", scenario), "".join(background)]
+        numbered = rng.random() < 0.3
+        for n, sentence in enumerate(sentences, start=1):
+            extra = rng.choice(fillers) if rng.random() < 0.35 else ""
+            lead = f"{n}. " if numbered else rng.choice(["", "", "また、", "それから、", "次に、"]) if n > 1 else ""
+            paragraphs.append(lead + sentence + extra)
+        paragraphs.append(self.neutral("close_keigo", scenario))
+        if rng.random() < 0.7:
+            paragraphs.append(self.neutral("sign", scenario))
+        subject = self.neutral("subject_ja", scenario)
+        return self.fill(subject, scenario), self.fill("\n\n".join(paragraphs), scenario), labels
 
     def quote(self, subject: str, body: str, scenario: str) -> tuple[str, str]:
         rng = self.rng
