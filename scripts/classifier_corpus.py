@@ -384,7 +384,10 @@ class Composer:
         if rng.random() < 0.5:
             history = "\n".join("> " + line for line in quoted.split("\n"))
             head = rng.choice(["2026/03/03 10:00 {co} <support@example.jp>:", "{co} さんは書きました:", ""])
-            body = f"{body}\n\n{head}\n{history}" if head else f"{body}\n\n{history}"
+            if not head and rng.random() < 0.4:
+                body = f"{history}\n\n{body}"  # the reply written under the quote
+            else:
+                body = f"{body}\n\n{head}\n{history}" if head else f"{body}\n\n{history}"
         else:
             body = (
                 f"{body}\n\n-----Original Message-----\nFrom: {{co}} <support@example.jp>\n"
