@@ -436,7 +436,8 @@ class Composer:
         if layout == 0:
             text = (
                 f"【お問い合わせフォームより】\nお名前：{name}\n"
-                f"メールアドレス：user{rng.randint(100, 999)}@example.jp\n会員番号：{member}\nお問い合わせ種別：{kind}\nお問い合わせ内容：\n{body}"
+                f"メールアドレス：user{rng.randint(100, 999)}@example.jp\n会員番号：{member}\n"
+                f"お問い合わせ種別：{kind}\nお問い合わせ内容：\n{body}"
             )
         elif layout == 1:
             text = (
