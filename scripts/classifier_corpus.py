@@ -496,8 +496,11 @@ class Composer:
 def build() -> list[dict[str, object]]:
     sections = read_fragments(SOURCES / "fragments.txt")
     rows: list[dict[str, object]] = []
-    for path in sorted(SOURCES.glob("hand-*.txt")):
-        rows.extend(read_hand(path))
+    for batch, path in enumerate(sorted(SOURCES.glob("hand-*.txt")), start=1):
+        for row in read_hand(path):
+            row["file"] = f"train-{batch:03d}.jsonl"  # one file per hand-written batch
+            rows.append(row)
+    first_composed = len({row["file"] for row in rows}) + 1
     seen = {str(row["body"]).strip() for row in rows}
     rng = random.Random(SEED)
     composer = Composer(sections, rng)
@@ -514,7 +517,10 @@ def build() -> list[dict[str, object]]:
         if body.strip() in seen:
             continue
         seen.add(body.strip())
-        rows.append({"subject": subject, "body": body, "labels": sorted(labels) or ["other"], "source": style})
+        file = f"train-{first_composed + composed // PER_FILE:03d}.jsonl"
+        rows.append(
+            {"subject": subject, "body": body, "labels": sorted(labels) or ["other"], "source": style, "file": file}
+        )
         composed += 1
     for number, row in enumerate(rows, start=1):
         row["id"] = f"tr-{number:05d}"
@@ -525,12 +531,12 @@ def write(rows: list[dict[str, object]]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("train-*.jsonl"):
         old.unlink()
-    for start in range(0, len(rows), PER_FILE):
-        path = OUT / f"train-{start // PER_FILE + 1:03d}.jsonl"
-        with path.open("w", encoding="utf-8") as handle:
-            for row in rows[start : start + PER_FILE]:
-                record = {k: row[k] for k in ("id", "subject", "body", "labels", "source")}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    files: dict[str, list[str]] = {}
+    for row in rows:
+        record = {k: row[k] for k in ("id", "subject", "body", "labels", "source")}
+        files.setdefault(str(row["file"]), []).append(json.dumps(record, ensure_ascii=False) + "\n")
+    for name, lines in files.items():
+        (OUT / name).write_text("".join(lines), encoding="utf-8")
 
 
 def check() -> int:
