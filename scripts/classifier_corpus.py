@@ -1,3 +1,4 @@
+# ruff: noqa: T201, S311 - a command-line script that prints its counts; random only shuffles corpus text
 """Build the classifier's training corpus from hand-written inquiries and labelled fragments.
 
 Run ``python3 scripts/classifier_corpus.py`` from the repository root. The output,
@@ -72,6 +73,12 @@ STYLES = {
 }
 
 
+CARDLESS = ("missend", "laptop")
+CARD_TALK = re.compile(
+    r"カード|ｶｰﾄﾞ|card|明細|決済|セキュリティコード|有効期限|再発行|引き落とし|statement|CVV", re.IGNORECASE
+)
+
+
 class Fragment:
     __slots__ = ("labels", "scenarios", "text")
 
@@ -81,7 +88,10 @@ class Fragment:
         self.text = text
 
     def fits(self, scenario: str) -> bool:
-        return not self.scenarios or scenario in self.scenarios
+        if self.scenarios:
+            return scenario in self.scenarios
+        # No card was involved in the mis-sent file or the lost laptop: card talk would not come up there.
+        return not (scenario in CARDLESS and CARD_TALK.search(self.text))
 
 
 def read_fragments(path: Path) -> dict[str, list[Fragment]]:
@@ -144,6 +154,8 @@ def read_hand(path: Path) -> list[dict[str, object]]:
                 sys.exit(f"{path}:{number}: bad labels {labels}")
             current = {"subject": found["subject"].strip(), "labels": labels, "source": found["source"]}
             body = []
+        elif line.startswith("# "):
+            continue  # a comment between inquiries, never part of a body
         elif current is not None:
             body.append(line)
         elif line.strip() and not line.startswith("#"):
@@ -153,6 +165,7 @@ def read_hand(path: Path) -> list[dict[str, object]]:
 
 
 # --- noise for typo_halfwidth -------------------------------------------------------------------------------------
+
 
 def _half_width_table() -> dict[str, str]:
     table: dict[str, str] = {}
@@ -220,9 +233,35 @@ def add_noise(text: str, rng: random.Random) -> str:
 
 # --- composition ----------------------------------------------------------------------------------------------------
 
-NAMES = ["山田 花子", "佐藤 健", "鈴木 美穂", "高橋 誠", "田中 由紀", "伊藤 大輔", "渡辺 恵", "中村 翔", "小林 直子", "加藤 亮"]
-CALLERS = ["60代男性（会員本人）", "40代女性", "30代男性", "会員のご家族（娘様）", "70代女性", "法人顧客のご担当者", "20代女性"]
-FORM_KINDS = ["その他", "個人情報の取り扱いについて", "会員情報について", "本件に関するお問い合わせ", "選択してください"]
+NAMES = [
+    "山田 花子",
+    "佐藤 健",
+    "鈴木 美穂",
+    "高橋 誠",
+    "田中 由紀",
+    "伊藤 大輔",
+    "渡辺 恵",
+    "中村 翔",
+    "小林 直子",
+    "加藤 亮",
+]
+CALLERS = [
+    "60代男性（会員本人）",
+    "40代女性",
+    "30代男性",
+    "会員のご家族（娘様）",
+    "70代女性",
+    "法人顧客のご担当者",
+    "20代女性",
+]
+QUOTED_SUBJECTS = ["【お詫び】お客様情報について", "お問い合わせありがとうございます", "Notice"]
+FORM_KINDS = [
+    "その他",
+    "個人情報の取り扱いについて",
+    "会員情報について",
+    "本件に関するお問い合わせ",
+    "選択してください",
+]
 
 
 class Composer:
@@ -266,13 +305,13 @@ class Composer:
     def topic_count(self, style: str) -> int:
         """0 means an ``other`` inquiry."""
         roll = self.rng.random()
-        if roll < 0.085:
+        if roll < 0.08:
             return 0
         if style == "short":
             return 1 if roll < 0.9 else 2
         if style == "long":
             return 2 if roll < 0.5 else 3
-        return 1 if roll < 0.76 else (2 if roll < 0.96 else 3)
+        return 1 if roll < 0.73 else (2 if roll < 0.95 else 3)
 
     def compose(self, style: str) -> tuple[str, str, set[str]]:
         rng = self.rng
@@ -294,6 +333,10 @@ class Composer:
         else:
             registers = ["ja"]
         picks = self.meaning(registers, scenario, count)
+        if style == "mixed" and len(picks) > 1 and not any(p in self.s["en"] for p in picks):
+            picks = self.meaning(["en"], scenario, 1) + picks[1:]
+            if len(set().union(*(f.labels for f in picks))) < sum(len(f.labels) for f in picks):
+                picks = picks[:1]
         labels = set().union(*(f.labels for f in picks))
         sentences = [f.text for f in picks]
         rng.shuffle(sentences)
@@ -317,25 +360,28 @@ class Composer:
         opening = opening or rng.choice(["open_keigo", "open_plain"])
         closing = {"angry": "close_angry", "keigo": "close_keigo", "long": "close_keigo"}.get(style)
         closing = closing or rng.choice(["close_keigo", "close_plain"])
-        parts = [self.neutral(opening, scenario)]
+        if style == "mixed" and not any(p in self.s["en"] for p in picks):
+            if rng.random() < 0.5:
+                opening = "open_en"
+            else:
+                closing = "close_en"
         plain = labels == {"other"}
-        if rng.random() < (0.95 if style == "long" else 0.25 if plain else 0.55):
-            parts.append(self.neutral("context", scenario))
         if style == "long" and not plain:
-            parts.append(self.neutral("filler", scenario))
+            return self.long_mail(scenario, sentences, labels)
+        parts = [self.neutral(opening, scenario)]
+        if rng.random() < (0.25 if plain else 0.55):
             parts.append(self.neutral("context", scenario))
-        for sentence in sentences:
-            parts.append(sentence)
-            if style == "long" and not plain and rng.random() < 0.5:
-                parts.append(self.neutral("filler", scenario))
+        parts += sentences
         if style != "angry" and not plain and rng.random() < 0.3:
             parts.append(self.neutral("filler", scenario))
         parts.append(self.neutral(closing, scenario))
         if rng.random() < 0.55:
             parts.append(self.neutral("sign", scenario))
-        joiner = "\n\n" if style == "long" and rng.random() < 0.5 else "\n"
-        body = joiner.join(p for p in parts if p)
+        body = "\n".join(p for p in parts if p)
         subject = self.neutral("subject_ja", scenario)
+        topical = [f for f in self.s["subject_topic"] if f.labels <= labels and (f.labels != {"other"} or plain)]
+        if style not in ("quoted_reply", "webform") and topical and rng.random() < 0.15:
+            subject = rng.choice(topical).text  # a subject the sender wrote: it means what the body means
         if style == "quoted_reply":
             subject, body = self.quote(subject, body, scenario)
         elif style == "webform":
@@ -344,17 +390,38 @@ class Composer:
             body = add_noise(body, rng)
         return self.fill(subject, scenario), self.fill(body, scenario), labels
 
+    def long_mail(self, scenario: str, sentences: list[str], labels: set[str]) -> tuple[str, str, set[str]]:
+        """Write a long mail in paragraphs: greeting, background, one paragraph per question, closing."""
+        rng = self.rng
+        contexts = [f.text for f in self.s["context"] if f.fits(scenario)]
+        fillers = [f.text for f in self.s["filler"]]
+        background = rng.sample(contexts, k=min(2, len(contexts))) + rng.sample(fillers, k=rng.randint(1, 2))
+        paragraphs = [self.neutral("open_keigo", scenario), "".join(background)]
+        numbered = rng.random() < 0.3
+        for n, sentence in enumerate(sentences, start=1):
+            extra = rng.choice(fillers) if rng.random() < 0.35 else ""
+            lead = f"{n}. " if numbered else rng.choice(["", "", "また、", "それから、", "次に、"]) if n > 1 else ""
+            paragraphs.append(lead + sentence + extra)
+        paragraphs.append(self.neutral("close_keigo", scenario))
+        if rng.random() < 0.7:
+            paragraphs.append(self.neutral("sign", scenario))
+        subject = self.neutral("subject_ja", scenario)
+        return self.fill(subject, scenario), self.fill("\n\n".join(paragraphs), scenario), labels
+
     def quote(self, subject: str, body: str, scenario: str) -> tuple[str, str]:
         rng = self.rng
         quoted = self.neutral(rng.choice(["quoted", "quoted", "quoted_en"]), scenario)
         if rng.random() < 0.5:
             history = "\n".join("> " + line for line in quoted.split("\n"))
             head = rng.choice(["2026/03/03 10:00 {co} <support@example.jp>:", "{co} さんは書きました:", ""])
-            body = f"{body}\n\n{head}\n{history}" if head else f"{body}\n\n{history}"
+            if not head and rng.random() < 0.4:
+                body = f"{history}\n\n{body}"  # the reply written under the quote
+            else:
+                body = f"{body}\n\n{head}\n{history}" if head else f"{body}\n\n{history}"
         else:
             body = (
                 f"{body}\n\n-----Original Message-----\nFrom: {{co}} <support@example.jp>\n"
-                f"Subject: {rng.choice(['【お詫び】お客様情報について', 'お問い合わせありがとうございます', 'Notice'])}\n\n{quoted}"
+                f"Subject: {rng.choice(QUOTED_SUBJECTS)}\n\n{quoted}"
             )
         if not subject.lower().startswith("re:"):
             subject = "Re: " + (subject or "お問い合わせありがとうございます")
@@ -368,8 +435,9 @@ class Composer:
         layout = rng.randrange(3)
         if layout == 0:
             text = (
-                f"【お問い合わせフォームより】\nお名前：{name}\nメールアドレス：user{rng.randint(100, 999)}@example.jp\n"
-                f"会員番号：{member}\nお問い合わせ種別：{kind}\nお問い合わせ内容：\n{body}"
+                f"【お問い合わせフォームより】\nお名前：{name}\n"
+                f"メールアドレス：user{rng.randint(100, 999)}@example.jp\n会員番号：{member}\n"
+                f"お問い合わせ種別：{kind}\nお問い合わせ内容：\n{body}"
             )
         elif layout == 1:
             text = (
@@ -377,7 +445,8 @@ class Composer:
                 f"{rng.randint(1000, 9999)}\ncategory: {kind}\nmessage:\n{body}\n---\nsent from contact form"
             )
         else:
-            text = f"■氏名\n{name}\n■ご連絡先\n03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}\n■ご用件\n{kind}\n■本文\n{body}"
+            phone = f"03-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+            text = f"■氏名\n{name}\n■ご連絡先\n{phone}\n■ご用件\n{kind}\n■本文\n{body}"
         return rng.choice(["【お問い合わせフォーム】", "Webフォームからのお問い合わせ", "[contact] 新規送信"]), text
 
     def phone_note(self, scenario: str, count: int) -> tuple[str, str, set[str]]:
@@ -388,7 +457,17 @@ class Composer:
         head = rng.choice(["【電話受付メモ】", "電話メモ", "受電記録", "【入電】"])
         staff = rng.choice(["佐藤", "木村", "窓口A", "井上", "斎藤"])
         when = f"{rng.randint(3, 4)}/{rng.randint(1, 28)} {rng.randint(9, 17)}:{rng.choice(['00', '15', '30', '45'])}"
-        follow = rng.choice(["折り返し希望。", "その場で回答済み。", "上長に確認の上、折り返す。", "メールで回答予定。", "会員番号で照合済み、対象外と回答。", "照合の上、対象と回答。", ""])
+        follow = rng.choice(
+            [
+                "折り返し希望。",
+                "その場で回答済み。",
+                "上長に確認の上、折り返す。",
+                "メールで回答予定。",
+                "会員番号で照合済み、対象外と回答。",
+                "照合の上、対象と回答。",
+                "",
+            ]
+        )
         body = f"{head}\n日時：{when}\n受付：{staff}\n相手：{rng.choice(CALLERS)}\n内容：\n{lines}\n{follow}".strip()
         return "電話受付", self.fill(body, scenario), labels
 
@@ -407,7 +486,9 @@ class Composer:
             labels |= question.labels
         parts.append("Thank you." if english else self.neutral("close_keigo", scenario))
         if rng.random() < 0.6:
-            parts.append(rng.choice(["報道部 田村", "編集部 小野寺", "K. Sato, staff writer", "記者 本田（携帯 080-0000-1111）"]))
+            parts.append(
+                rng.choice(["報道部 田村", "編集部 小野寺", "K. Sato, staff writer", "記者 本田（携帯 080-0000-1111）"])
+            )
         subject = rng.choice(["取材のお願い", "【取材依頼】", "Press inquiry", "コメントのお願い", "事実確認のお願い"])
         return subject, self.fill("\n".join(parts), scenario, english), labels
 
@@ -415,8 +496,11 @@ class Composer:
 def build() -> list[dict[str, object]]:
     sections = read_fragments(SOURCES / "fragments.txt")
     rows: list[dict[str, object]] = []
-    for path in sorted(SOURCES.glob("hand-*.txt")):
-        rows.extend(read_hand(path))
+    for batch, path in enumerate(sorted(SOURCES.glob("hand-*.txt")), start=1):
+        for row in read_hand(path):
+            row["file"] = f"train-{batch:03d}.jsonl"  # one file per hand-written batch
+            rows.append(row)
+    first_composed = len({row["file"] for row in rows}) + 1
     seen = {str(row["body"]).strip() for row in rows}
     rng = random.Random(SEED)
     composer = Composer(sections, rng)
@@ -433,7 +517,10 @@ def build() -> list[dict[str, object]]:
         if body.strip() in seen:
             continue
         seen.add(body.strip())
-        rows.append({"subject": subject, "body": body, "labels": sorted(labels) or ["other"], "source": style})
+        file = f"train-{first_composed + composed // PER_FILE:03d}.jsonl"
+        rows.append(
+            {"subject": subject, "body": body, "labels": sorted(labels) or ["other"], "source": style, "file": file}
+        )
         composed += 1
     for number, row in enumerate(rows, start=1):
         row["id"] = f"tr-{number:05d}"
@@ -444,12 +531,12 @@ def write(rows: list[dict[str, object]]) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     for old in OUT.glob("train-*.jsonl"):
         old.unlink()
-    for start in range(0, len(rows), PER_FILE):
-        path = OUT / f"train-{start // PER_FILE + 1:03d}.jsonl"
-        with path.open("w", encoding="utf-8") as handle:
-            for row in rows[start : start + PER_FILE]:
-                record = {k: row[k] for k in ("id", "subject", "body", "labels", "source")}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    files: dict[str, list[str]] = {}
+    for row in rows:
+        record = {k: row[k] for k in ("id", "subject", "body", "labels", "source")}
+        files.setdefault(str(row["file"]), []).append(json.dumps(record, ensure_ascii=False) + "\n")
+    for name, lines in files.items():
+        (OUT / name).write_text("".join(lines), encoding="utf-8")
 
 
 def check() -> int:
@@ -465,7 +552,12 @@ def check() -> int:
                 problems += 1
                 continue
             labels = row.get("labels")
-            if set(row) - {"id", "subject", "body", "labels", "source"} or not {"id", "subject", "body", "labels"} <= set(row):
+            if set(row) - {"id", "subject", "body", "labels", "source"} or not {
+                "id",
+                "subject",
+                "body",
+                "labels",
+            } <= set(row):
                 print(f"{path.name}:{number}: wrong keys {sorted(row)}")
                 problems += 1
             if not labels or set(labels) - set(LABEL_KEYS) or ("other" in labels and len(labels) > 1):
@@ -487,8 +579,10 @@ def check() -> int:
     multi = sum(1 for row in rows if len(row["labels"]) > 1)
     hand = hand_count()
     print(f"total {len(rows)}; hand-written {hand}; composed {len(rows) - hand}")
-    print(f"multi-label {multi} ({multi / max(len(rows), 1):.1%}); other {per_label['other']} "
-          f"({per_label['other'] / max(len(rows), 1):.1%})")
+    print(
+        f"multi-label {multi} ({multi / max(len(rows), 1):.1%}); other {per_label['other']} "
+        f"({per_label['other'] / max(len(rows), 1):.1%})"
+    )
     for key in LABEL_KEYS:
         print(f"  {key:18} {per_label[key]}")
     print("styles: " + ", ".join(f"{k} {v}" for k, v in styles.most_common()))
