@@ -24,7 +24,7 @@ from breachdesk.inquiries.labels import LABEL_KEYS, clean_labels
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 MIN_DF = 2
-C = 4.0
+C = 256.0
 FOLDS = 5
 SEED = 20261203
 _GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
