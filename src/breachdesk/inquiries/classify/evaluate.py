@@ -151,3 +151,12 @@ def cross_validate(rows: Sequence[dict[str, Any]], *, folds: int = train.FOLDS) 
     result["folds"] = folds
     result["macro_f1_per_fold"] = per_fold
     return result
+
+
+def rules_only(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Return the figures of the hand-written rules alone on ``rows`` (the classifier before the model)."""
+    from breachdesk.inquiries.classify import rules, text
+    from breachdesk.inquiries.labels import clean_labels
+
+    predicted = [clean_labels({h.label for h in rules.hits(text.normalise(r["subject"], r["body"]))}) for r in rows]
+    return report([r["labels"] for r in rows], predicted)

@@ -153,6 +153,9 @@ class Command(BaseCommand):
         report: dict[str, Any] = {"model": classify(subject="", body="").model}
         evaluation = Path(options["evaluation"]) if options["evaluation"] else evaluate.EVALUATION
         report["evaluation"] = evaluate.evaluate_file(evaluation) if evaluation.exists() else None
+        report["evaluation_rules_only"] = (
+            evaluate.rules_only(evaluate.load(evaluation)) if evaluation.exists() else None
+        )
         if not options["no_cv"]:
             report["cross_validation"] = evaluate.cross_validate(train.load_corpus())
         for name, path in (("labelled", evaluate.DATA), ("heldout", evaluate.HELDOUT)):
