@@ -178,3 +178,16 @@ def test_the_inquiry_page_explains_each_label_and_the_database_holds_no_evidence
     ]
     assert "補償" in section  # the strongest features, computed from the text now
     assert client_for(world.outsider).get(url).status_code == 404
+
+
+def test_the_migration_turns_stored_phrases_into_rule_ids(world: World) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("breachdesk.inquiries.migrations.0006_evidence_without_text")
+    inquiry = _receive(world, 70, "退会したいです")
+    Inquiry.objects.filter(pk=inquiry.pk).update(evidence={"deletion": ["退会したい", "no rule matches this"]})
+    migration.forwards(apps, None)
+    inquiry.refresh_from_db()
+    assert inquiry.evidence == {"deletion": [{"rule": "deletion.2"}]}
