@@ -10,7 +10,7 @@ class InquiriesConfig(AppConfig):
 
     def ready(self) -> None:
         from breachdesk.inquiries.deletion import task_saved
-        from breachdesk.inquiries.panels import desk_panel_context, person_section_context
+        from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
         from breachdesk.inquiries.selectors import desk_stamp
         from breachdesk.registry.hooks import register_person_section
         from breachdesk.web.panels import register_dashboard_stamp, register_nav, register_panel
@@ -18,6 +18,13 @@ class InquiriesConfig(AppConfig):
         register_nav("inquiries", label=_("Desk"), url_name="inquiries:inquiry_list", order=40)
         register_panel(
             "desk", template="inquiries/panels/desk.html", context=desk_panel_context, order=30, cache_seconds=10
+        )
+        register_panel(
+            "classifier",
+            template="inquiries/panels/classifier.html",
+            context=classifier_panel_context,
+            order=35,
+            cache_seconds=10,
         )
         # The desk stamp is the timeline head less draft saves and mailbox polls, which move no dashboard figure.
         register_dashboard_stamp(desk_stamp)

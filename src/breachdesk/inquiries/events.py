@@ -7,7 +7,7 @@ from typing import Any
 from breachdesk.core import timeline
 from breachdesk.core.models import TimelineEvent
 from breachdesk.incidents.models import Incident
-from breachdesk.inquiries.models import AnswerBlock, DeletionRequest, Inquiry, Reply
+from breachdesk.inquiries.models import AnswerBlock, ClassifierModel, DeletionRequest, Inquiry, Reply
 
 INQUIRY_RECEIVED = "inquiry.received"
 INQUIRY_MESSAGE_ADDED = "inquiry.message_added"
@@ -15,6 +15,7 @@ INQUIRY_LOOP_DROPPED = "inquiry.loop_dropped"
 INQUIRY_CLASSIFIED = "inquiry.classified"
 INQUIRY_LABELS_CORRECTED = "inquiry.labels_corrected"
 INQUIRY_MATCHED = "inquiry.matched"
+CLASSIFIER_TRAINED = "inquiry.classifier_trained"
 INQUIRY_ASSIGNED = "inquiry.assigned"
 INQUIRY_STATUS_CHANGED = "inquiry.status_changed"
 ACK_SENT = "inquiry.ack_sent"
@@ -77,6 +78,23 @@ def inquiry_labels_corrected_event(*, inquiry: Inquiry, actor: Any, before: list
         actor=actor,
         kind=INQUIRY_LABELS_CORRECTED,
         data=_inq(inquiry, before=before, after=inquiry.labels),
+    )
+
+
+def classifier_trained_event(*, incident: Incident, actor: Any, model: ClassifierModel) -> TimelineEvent:
+    return timeline.record(
+        incident=incident,
+        actor=actor,
+        kind=CLASSIFIER_TRAINED,
+        data={
+            "model": model.pk,
+            "version": model.version,
+            "corrections": model.corrections,
+            "eval_macro_f1": model.eval_macro_f1,
+            "baseline_version": model.baseline_version,
+            "baseline_macro_f1": model.baseline_macro_f1,
+            "active": model.active,
+        },
     )
 
 

@@ -232,6 +232,34 @@ class LabelCorrection(BaseModel):
         return f"correction of {self.inquiry_id}"
 
 
+class ClassifierModel(BaseModel):
+    """Hold an incident's own classifier: the base corpus plus its staff corrections, trained by ``classify train``.
+
+    The artefact holds hashed feature weights only (no text). ``active`` marks the one the desk uses; a model that
+    lost macro-F1 on the evaluation set against the one in use is kept for the record but never made active.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=40)
+    corpus_sha256 = models.CharField(max_length=64)
+    artefact = models.BinaryField(editable=False)
+    corrections = models.PositiveIntegerField(default=0)
+    eval_macro_f1 = models.FloatField()
+    baseline_macro_f1 = models.FloatField()
+    baseline_version = models.CharField(max_length=40)
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=models.Q(active=True), name="inq_one_active_classifier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"classifier {self.version} of incident {self.incident_id}"
+
+
 class BlockStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     APPROVED = "approved", _("Approved")

@@ -28,6 +28,7 @@ from breachdesk.inquiries import labels as label_vocabulary
 from breachdesk.inquiries.ack import ack_enqueue
 from breachdesk.inquiries.classify import classify
 from breachdesk.inquiries.intake.mime import MAX_ATTACHMENT_BYTES, ParsedAttachment, ParsedMail
+from breachdesk.inquiries.learning import incident_model
 from breachdesk.inquiries.mailer import desk_config, message_id_index
 from breachdesk.inquiries.matching import inquiry_match
 from breachdesk.inquiries.models import (
@@ -192,7 +193,7 @@ def inquiry_classify(*, inquiry: Inquiry, subject: str, text: str, actor: Any) -
     """Classify the inquiry's text unless a person already corrected its labels."""
     if inquiry.labels_corrected:
         return inquiry
-    result = classify(subject=subject, body=text)
+    result = classify(subject=subject, body=text, model=incident_model(inquiry.incident_id))
     inquiry.labels = result.labels
     inquiry.label_bits = label_vocabulary.mask_of(result.labels)
     inquiry.evidence = result.evidence

@@ -63,3 +63,38 @@ def test_a_hostile_html_inquiry_runs_no_script_in_the_staff_browser(
     )
     assert "退会したいです" in page.content()
     assert dialogs == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_staff_correction_in_the_browser_is_saved_as_labelled_data(
+    world: World, live_server: Any, page: Any, chromium_path: str
+) -> None:
+    from breachdesk.inquiries.models import LabelCorrection
+    from breachdesk.inquiries.tests.helpers import mail
+
+    inquiry = receive_raw(
+        incident=world.incident,
+        raw=mail(body="チケットはいつ届きますか", message_id="<fix@x>"),
+        channel="email",
+        actor="t",
+    ).inquiry
+    assert inquiry is not None
+    predicted = list(inquiry.labels)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", "responder")
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.goto(f"{live_server.url}/incidents/{world.incident.code}/desk/{inquiry.pk}/")
+    form = page.locator("#inquiry-labels form")
+    for box in form.locator("input[name=labels]").all():
+        box.set_checked(box.get_attribute("value") == "complaint")
+    with page.expect_navigation():  # the POST, then the redirect back to the inquiry
+        form.locator("button[type=submit]").click()
+    page.wait_for_selector("#inquiry-labels")
+    correction = LabelCorrection.objects.get(inquiry=inquiry)
+    assert correction.actor == world.responder
+    assert correction.predicted == predicted
+    assert correction.corrected == ["complaint"]
+    inquiry.refresh_from_db()
+    assert inquiry.labels == ["complaint"]
+    assert page.locator("#inquiry-labels input[value=complaint]").is_checked()

@@ -23,7 +23,7 @@ from breachdesk.core.errors import ApplicationError, PermissionDenied
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess, member_list
-from breachdesk.inquiries import forms, selectors, services
+from breachdesk.inquiries import forms, learning, selectors, services
 from breachdesk.inquiries.intake.receive import read_attachment
 from breachdesk.inquiries.labels import LABELS
 from breachdesk.inquiries.mailer import desk_config
@@ -157,7 +157,8 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
 
 @incident_view()
 def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
-    """Show one inquiry: its messages (text, or sanitised HTML), labels with evidence, match, replies, deletion."""
+    """Show one inquiry: its messages (text, or sanitised HTML), labels with why they were chosen (computed now from
+    the text and the model, nothing stored), match, replies, deletion."""
     require_desk(access)
     inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
     can_pii = access.can(Capability.VIEW_PII)
@@ -172,7 +173,7 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             sender_email=email if can_pii else mask("email", email),
             sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
             messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
-            evidence=[(LABELS.get(k, k), v) for k, v in (inquiry.evidence or {}).items()],
+            explanation=learning.inquiry_explanation(inquiry),
             label_choices=list(LABELS.items()),
             person=person,
             person_items=person.item_keys if person is not None and can_pii else [],
