@@ -38,7 +38,8 @@ ALLOWED = {
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
 # Text that is data rather than wording: e-mail addresses, URLs, file names, codes such as OCO0000123 or oco-2026.
 _DATA = re.compile(
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"\bQ&A\b"  # the PPC's Q&A, a name
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
     r"|(?:https?://|/)[^\s]+"  # URLs and paths
     r"|\b[\w-]+\.(?:csv|xlsx|pdf|docx|txt|eml|json|zip|png)\b"  # file names
     r"|\b[A-Za-z]*\d[\w-]*"  # codes that contain a digit
