@@ -32,14 +32,14 @@ ALLOWED = {
     # the language switcher names each language in itself
     "english",
     # units and symbols
-    "kb", "mb", "gb", "tb", "px", "am", "pm", "jst", "utc", "no", "vs",
+    "kb", "mb", "gb", "tb", "px", "am", "pm", "jst", "utc", "no", "vs", "x", "y", "re", "markdown", "message-id",
 }
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]|[A-Za-z]")
 # Text that is data rather than wording: e-mail addresses, URLs, file names, codes such as OCO0000123 or oco-2026.
 _DATA = re.compile(
     r"\bQ&A\b"  # the PPC's Q&A, a name
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|[\w.+*-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses, masked ones too
     r"|(?:https?://|/)[^\s]+"  # URLs and paths
     r"|\b[\w-]+\.(?:csv|xlsx|pdf|docx|txt|eml|json|zip|png)\b"  # file names
     r"|\b[A-Za-z]*\d[\w-]*"  # codes that contain a digit
@@ -49,19 +49,26 @@ _DATA = re.compile(
 _JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uff66-\uff9f]+")
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _Extractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
-        self._skip = 0
+        # The open elements inside a skipped one (script, style, code, translate="no"); empty when not skipping.
+        self._skipping: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in SKIPPED:
-            self._skip += 1
-            return
         values = dict(attrs)
-        if "hidden" in values or values.get("aria-hidden") == "true":
-            # Hidden elements still hold visible children in many layouts; only the attribute texts are skipped.
+        if self._skipping:
+            if tag not in VOID:
+                self._skipping.append(tag)
+            return
+        if tag in SKIPPED or values.get("translate") == "no":
+            # translate="no" marks what people wrote (an inquiry's subject, a mail body): data, not our wording.
+            if tag not in VOID:
+                self._skipping.append(tag)
             return
         for name in VISIBLE_ATTRIBUTES:
             if values.get(name):
@@ -70,11 +77,12 @@ class _Extractor(HTMLParser):
             self.parts.append(str(values["value"]))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in SKIPPED and self._skip:
-            self._skip -= 1
+        if self._skipping and tag in self._skipping:
+            while self._skipping and self._skipping.pop() != tag:
+                pass
 
     def handle_data(self, data: str) -> None:
-        if not self._skip and data.strip():
+        if not self._skipping and data.strip():
             self.parts.append(data)
 
 
