@@ -155,9 +155,13 @@ class Task(BaseModel):
     @property
     def display_title(self) -> str:
         """Return the title in the active language (generated tasks) or as written (everything else)."""
-        from breachdesk.incidents.task_texts import render
+        from breachdesk.incidents.task_texts import playbook_title, render
 
-        return (render(self.title_key, self.title_params, part="title") if self.title_key else None) or self.title
+        if self.title_key:
+            return render(self.title_key, self.title_params, part="title") or self.title
+        if self.playbook_key:
+            return playbook_title(self.playbook_key, self.title) or self.title
+        return self.title
 
     @property
     def display_description(self) -> str:

@@ -77,3 +77,16 @@ def localise(title: str) -> str:
 def _english(text: Any) -> str:
     with translation.override("en"):
         return str(text)
+
+
+def playbook_title(key: str, stored: str) -> str | None:
+    """Return a playbook task's title in the active language while it still reads as the playbook wrote it.
+
+    A title someone edited is theirs and is shown as written (None here).
+    """
+    from breachdesk.incidents.playbook import load_playbook
+
+    for task in load_playbook():
+        if task.key == key and stored in task.titles.values():
+            return task.title_for(translation.get_language() or "ja")
+    return None

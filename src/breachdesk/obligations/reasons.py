@@ -224,7 +224,8 @@ def finding_text(finding: Finding, *, facts: Facts, verdict: Any) -> str:
         )
     if rule == "not_a_leak.backup":
         return gettext(
-            "Guidelines (General Rules) 3-5-1-2: another copy of the data exists, so this is not a loss in the sense of the Act."
+            "Guidelines (General Rules) 3-5-1-2: another copy of the data exists, so this is not a loss in the sense "
+            "of the Act."
         )
     return finding.why
 

@@ -72,7 +72,9 @@ def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
             "ob": obligations,
             "facts": facts,
             "sheet": sheet,
-            "item_labels": [ITEM_LABELS_JA[k] for k in ITEM_LABELS_JA if k in sheet.facts.items],
+            "item_labels": [
+                reasons.fact_value("items", frozenset({k})) for k in ITEM_LABELS_JA if k in sheet.facts.items
+            ],
             "severity": obligations.evaluation.eu.severity
             if obligations.evaluation and obligations.evaluation.eu
             else None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 # Commands and code samples are data, not wording.
 SKIPPED = {"script", "style", "template", "noscript", "code", "kbd", "samp"}
@@ -103,7 +104,6 @@ ALLOWED = {
     "pm",
     "jst",
     "utc",
-    "no",
     "vs",
     "x",
     "y",
@@ -188,3 +188,35 @@ def japanese_runs(html: str, *, allowed: set[str] | frozenset[str] = frozenset()
     for text in visible_texts(html):
         found.extend(run for run in _JAPANESE.findall(text) if run not in allowed)
     return found
+
+
+def system_japanese(root: Path) -> frozenset[str]:
+    """Return the runs of Japanese script that our own code writes (catalog translations and Japanese literals).
+
+    On an English page such a run means a text of ours that stayed Japanese. Names, notice texts and other data that
+    people wrote are not in this set. Runs that the English texts themselves quote (``Leak (漏えい)``: the legal
+    term next to its translation) are left out, as are documents that are Japanese by law (PDF letters, the DOCX
+    report) and demo data.
+    """
+    runs: set[str] = set()
+    quoted: set[str] = set()
+    po = root / "locale" / "ja" / "LC_MESSAGES" / "django.po"
+    msgid = True
+    for line in po.read_text(encoding="utf-8").splitlines():
+        if line.startswith(("msgid", "msgctxt")):
+            msgid = True
+        elif line.startswith("msgstr"):
+            msgid = False
+        target = quoted if msgid else runs
+        target.update(_JAPANESE.findall(line))
+    for path in root.rglob("*"):
+        if path.suffix not in (".py", ".html") or any(part in _NOT_UI for part in path.relative_to(root).parts):
+            continue
+        if path.name in _NOT_UI:
+            continue
+        runs.update(_JAPANESE.findall(path.read_text(encoding="utf-8")))
+    return frozenset(run for run in runs - quoted if len(run) > 1)
+
+
+# Where Japanese is data or law rather than UI wording.
+_NOT_UI = {"tests", "locale", "data", "pdf", "migrations", "demo.py", "testing", "reports", "letters", "defaults.py"}
