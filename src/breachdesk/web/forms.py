@@ -77,7 +77,7 @@ class TaskForm(forms.Form):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = get_user_model().objects.filter(memberships__incident=incident).order_by("username")
-        owner_field.label_from_instance = display_name  # type: ignore[method-assign]
+        owner_field.label_from_instance = display_name  # type: ignore[method-assign,assignment]
 
 
 class TaskStatusForm(forms.Form):
