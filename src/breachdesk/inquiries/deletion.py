@@ -40,6 +40,8 @@ def deletion_request_create(*, inquiry: Inquiry, actor: Any) -> DeletionRequest:
                 "task done: the desk drafts the confirmation."
             ),
             owner_role=Role.ENGINEER,
+            title_key="inquiries.deletion",
+            title_params={"token": inquiry.token, "deletion": deletion.pk, "person": inquiry.person_id},
         )
         Task.objects.filter(pk=task.pk).update(
             link_type=ContentType.objects.get_for_model(DeletionRequest), link_id=str(deletion.pk)

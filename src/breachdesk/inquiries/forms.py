@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from breachdesk.inquiries.blocks import BLOCK_KEYS
 from breachdesk.inquiries.labels import LABELS
+from breachdesk.inquiries.templatetags.answer_blocks import block_name
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -56,7 +58,7 @@ class ReviewForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    key = forms.ChoiceField(label=_("Block"), choices=[(k, k) for k in BLOCK_KEYS])
+    key = forms.ChoiceField(label=_("Block"), choices=[(k, lazy(block_name, str)(k)) for k in BLOCK_KEYS])
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
 

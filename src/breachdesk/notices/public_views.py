@@ -8,6 +8,7 @@ the page is a 404 for everyone except the incident's members, who see a preview 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import feedgenerator, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -83,6 +85,42 @@ def contact_url(code: str) -> str:
     return path
 
 
+# Placeholders of the desk's answer blocks that speak about one person: meaningless on a public page.
+PERSONAL_PLACEHOLDERS = frozenset({"affected", "items_ja", "not_included_ja", "token", "due_date"})
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def public_answer(answer: str, *, incident: Incident) -> str:
+    """Return a FAQ answer fit for the public: incident-wide placeholders filled, no raw ``{{ … }}`` left.
+
+    A FAQ entry copied from a desk block may hold placeholders. The incident's items and the desk's hours are the same
+    for everyone and are filled in; an answer about one person (``{{ affected }}``) becomes a pointer to the
+    self-check and the desk, since a public page cannot say whether a reader is affected.
+    """
+    names = set(_PLACEHOLDER.findall(answer))
+    if not names:
+        return answer
+    if names & PERSONAL_PLACEHOLDERS:
+        return gettext(
+            "Whether your data is affected can be checked with “Am I affected?” on this page, or by asking the desk; "
+            "the answer is sent only to the registered e-mail address."
+        )
+    values: dict[str, str] = {}
+    try:
+        from breachdesk.inquiries.drafting import _incident_items
+        from breachdesk.inquiries.mailer import desk_config
+
+        config = desk_config(incident)
+        values = {
+            "incident_items_ja": _incident_items(incident.pk),
+            "desk_hours": config.desk_hours,
+            "notice_url": config.notice_url,
+        }
+    except ImportError:  # the desk is optional; its placeholders then read as nothing
+        pass
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), answer)
+
+
 def _page_context(incident: Incident, *, preview: bool) -> dict[str, Any]:
     notices = selectors.notices_published(incident=incident)
     if preview and not notices:
@@ -95,7 +133,10 @@ def _page_context(incident: Incident, *, preview: bool) -> dict[str, Any]:
         "latest": rendered[0] if rendered else None,
         "earlier": rendered[1:],
         "notices": notices,
-        "faq": [{"entry": e, "html": markdown_html(e.answer)} for e in selectors.faq_public(incident=incident)],
+        "faq": [
+            {"entry": e, "html": markdown_html(public_answer(e.answer, incident=incident))}
+            for e in selectors.faq_public(incident=incident)
+        ],
         "desk": selectors.desk_info(incident=incident),
         "contact_url": contact_url(incident.code),
         "preview": preview,

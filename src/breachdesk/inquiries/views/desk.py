@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core.errors import ApplicationError, PermissionDenied
 from breachdesk.core.roles import Capability
+from breachdesk.core.templatetags.people import person_name
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess, member_list
 from breachdesk.inquiries import forms, learning, selectors, services
@@ -55,7 +56,8 @@ class _CountedPaginator(Paginator):
 
 
 ROW_HTML = (
-    '<tr>{check}<td>{received}</td><td><a href="{url}">{subject}</a> <span class="muted">{channel}</span></td>'
+    '<tr>{check}<td>{received}</td><td><a href="{url}" translate="no">{subject}</a> '
+    '<span class="muted">{channel}</span></td>'
     "<td>{sender}</td><td>{labels}</td><td>{status}</td><td>{assignee}</td><td>{due}</td></tr>"
 )
 SUBJECT_CHARS = 60
@@ -102,9 +104,13 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
 def _assignee_options(access: IncidentAccess, *, selected: str) -> SafeString:
     """Write the assignee options (every member of the incident) of a filter or a form, each value escaped."""
     options = []
-    for user_id, username in member_list(incident=access.incident).values_list("user_id", "user__username"):
+    members = member_list(incident=access.incident).values_list(
+        "user_id", "user__username", "user__first_name", "user__last_name"
+    )
+    for user_id, username, first, last in members:
         mark = " selected" if selected == str(user_id) else ""
-        options.append(f'<option value="{int(user_id)}"{mark}>{escape(username)}</option>')
+        name = person_name(username=username, first_name=first, last_name=last)
+        options.append(f'<option value="{int(user_id)}"{mark}>{escape(name)}</option>')
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped or a number  # nosec
 
 
