@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from breachdesk.core.errors import ValidationFailed
 from breachdesk.incidents.models import Incident
@@ -137,6 +138,15 @@ def correction_quality(incident: Incident) -> dict[str, dict[str, Any]]:
     return out
 
 
+# The kinds of feature, named for the reader: the keys stay in the model, the words are made at display.
+FEATURE_KIND_NAMES: dict[str, Any] = {
+    "word": _("word"),
+    "words": _("word pair"),
+    "characters": _("characters"),
+    "rule": _("rule"),
+}
+
+
 def inquiry_explanation(inquiry: Inquiry) -> list[dict[str, Any]]:
     """Return, per label of ``inquiry``, the features of its text that pushed most towards it, computed now.
 
@@ -154,9 +164,18 @@ def inquiry_explanation(inquiry: Inquiry) -> list[dict[str, Any]]:
         shown = []
         for name, weight in used.explain(named, label, top=6):
             kind, value = features.describe(name)
+            rule = ""
             if kind == "rule":
-                value = f"{value} «{spans.get(value, '')}»"
-            shown.append({"kind": kind, "value": value, "weight": weight})
+                rule, value = value, f"«{spans.get(value, '')}»"
+            shown.append(
+                {
+                    "kind": kind,
+                    "kind_name": FEATURE_KIND_NAMES.get(kind, kind),
+                    "rule": rule,
+                    "value": value,
+                    "weight": weight,
+                }
+            )
         out.append(
             {
                 "label": label,
