@@ -10,19 +10,23 @@ from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import forms, services
 from breachdesk.inquiries.errors import RateLimited
 from breachdesk.inquiries.mailer import desk_config
+from breachdesk.notices.public_views import public_open
 
 
-def _incident(code: str) -> Incident:
-    incident = Incident.objects.filter(code=code).first()
-    if incident is None or not desk_config(incident).public_form_open:
-        raise Http404("No such form.")
+def _incident(request: HttpRequest, code: str) -> Incident:
+    """Return the incident whose form is public: 404 (as for an unknown code) until the first notice is published,
+    except for the incident's members, who see a preview; 404 too when the desk closed its form."""
+    state, _preview = public_open(request, code)
+    incident = Incident.objects.get(pk=state.incident_id)
+    if not desk_config(incident).public_form_open:
+        raise Http404("No such page.")
     return incident
 
 
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest, code: str) -> HttpResponse:
     """Show the form, or take a submission and show its reference number."""
-    incident = _incident(code)
+    incident = _incident(request, code)
     form = forms.PublicInquiryForm(request.POST or None)
     if request.method == "POST":
         try:
