@@ -39,6 +39,7 @@ from breachdesk.campaigns.models import (
 from breachdesk.campaigns.rendering import render_notice, sample_person
 from breachdesk.campaigns.sandbox import template_validate
 from breachdesk.core.errors import Conflict, NotFound, ValidationFailed
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.jptext import normalize_email
 from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident
@@ -211,8 +212,7 @@ def template_approve(*, template: NoticeTemplate, actor: User, version_number: i
             )
         if version.is_approved:
             raise WrongState("This version is already approved.", code="campaigns.already_approved")
-        if version.author_id == actor.pk:
-            raise SelfApproval("The author of a version cannot approve it; ask a second person.")
+        four_eyes_require(approver=actor, writers=[version.author_id], what="template version", error=SelfApproval)
         version.approved_by = actor
         version.approved_at = timezone.now()
         version.save(update_fields=["approved_by", "approved_at", "updated_at"])
@@ -406,8 +406,7 @@ def campaign_approve(*, campaign: Campaign, actor: User) -> Campaign:
         campaign = lock_objects.campaign_for_update().select_related("incident", "template").get(pk=campaign.pk)
         if campaign.status != CampaignStatus.DRAFT:
             raise WrongState("Only a draft campaign can be approved.")
-        if campaign.created_by_id == actor.pk:
-            raise SelfApproval("The creator of a campaign cannot approve it; ask a second person.")
+        four_eyes_require(approver=actor, writers=[campaign.created_by_id], what="campaign", error=SelfApproval)
         campaign.template_version = _current_approved_version(campaign)
         campaign.status = CampaignStatus.APPROVED
         campaign.approved_by = actor

@@ -292,6 +292,8 @@ class Reply(BaseModel):
     free_text = models.BooleanField(_("free text"), default=False)
     skips_review = models.BooleanField(default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Everyone who changed the text after the author (user ids): none of them may approve it (``core.four_eyes``).
+    editor_ids = models.JSONField(default=list, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

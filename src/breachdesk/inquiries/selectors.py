@@ -295,3 +295,12 @@ def _backlog(counts: dict[str, int], cutoffs: dict[str, datetime]) -> list[tuple
     rows = [(name, counts[f"b{n}"]) for n, (name, _prev) in enumerate(_bucket_pairs(cutoffs))]
     rows.append((AGE_BUCKETS[-1][0], counts["total"] - sum(v for _n, v in rows)))
     return rows
+
+
+def reply_editors(*, reply: Any) -> list[Any]:
+    """Return the users who edited ``reply`` after its author, in the order they first edited it."""
+    from django.contrib.auth import get_user_model
+
+    ids = [i for i in (reply.editor_ids or []) if isinstance(i, int)]
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    return [users[i] for i in ids if i in users]

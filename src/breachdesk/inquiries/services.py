@@ -33,6 +33,7 @@ from breachdesk.inquiries.review import (
     reply_return,
     reply_send,
     reply_submit,
+    reply_writers,
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "reply_return",
     "reply_send",
     "reply_submit",
+    "reply_writers",
     "upload_read",
 ]
 

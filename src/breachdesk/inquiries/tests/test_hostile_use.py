@@ -27,3 +27,55 @@ def test_the_contact_form_is_404_before_the_first_notice_like_an_unknown_code(wo
 
 def test_the_contact_form_opens_with_the_first_notice(world: World, published: Any) -> None:
     assert Client().get(f"/p/{world.incident.code}/contact/").status_code == 200
+
+
+# --- 3. Four eyes on the text that leaves ---------------------------------------------------------------------------
+def _received(world: World, **kwargs: Any) -> Any:
+    from breachdesk.inquiries.intake.imap import receive_raw
+    from breachdesk.inquiries.tests.helpers import mail
+
+    result = receive_raw(incident=world.incident, raw=mail(**kwargs), channel="email", actor="t")
+    assert result.inquiry is not None
+    return result.inquiry
+
+
+def test_a_lead_who_rewrote_a_draft_cannot_approve_it(world: World) -> None:
+    from breachdesk.core.four_eyes import SecondPersonRequired
+    from breachdesk.incidents.selectors import incident_access
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.models import ReplyStatus
+
+    inquiry = _received(world, message_id="<edit-approve@x>")
+    reply = services.reply_draft(inquiry=inquiry, actor=world.responder)
+    services.reply_edit(reply=reply, actor=world.lead, body="カード再登録はこちら https://evil.example/ から")
+    services.reply_submit(reply=reply, actor=world.lead)
+    reply.refresh_from_db()
+    assert set(reply.editor_ids) == {world.lead.pk}
+    access = incident_access(user=world.lead, code=world.incident.code)
+    with pytest.raises(SecondPersonRequired):
+        services.reply_approve(reply=reply, actor=world.lead, access=access)
+    reply.refresh_from_db()
+    assert reply.status == ReplyStatus.IN_REVIEW
+    # Through the page too: the lead's approval is refused, a third person's is accepted.
+    page = client_for(world.lead).post(
+        f"/incidents/{world.incident.code}/desk/replies/{reply.pk}/review/", {"decision": "approve"}
+    )
+    assert page.status_code == 302
+    reply.refresh_from_db()
+    assert reply.status == ReplyStatus.IN_REVIEW
+    reviewer = incident_access(user=world.reviewer_client, code=world.incident.code)
+    assert services.reply_approve(reply=reply, actor=world.reviewer_client, access=reviewer).status == "approved"
+
+
+def test_one_four_eyes_rule_refuses_every_writer_everywhere() -> None:
+    from breachdesk.campaigns.errors import SelfApproval
+    from breachdesk.core.four_eyes import SecondPersonRequired, four_eyes_require
+    from breachdesk.inquiries.errors import AuthorCannotApprove as ReplyRefused
+    from breachdesk.notices.errors import AuthorCannotApprove as NoticeRefused
+    from breachdesk.obligations.errors import AuthorCannotApprove as ReportRefused
+
+    for error in (SelfApproval, ReplyRefused, NoticeRefused, ReportRefused):
+        assert issubclass(error, SecondPersonRequired)
+    with pytest.raises(SecondPersonRequired):
+        four_eyes_require(approver=7, writers=[3, None, 7], what="reply")
+    four_eyes_require(approver=8, writers=[3, None, 7], what="reply")
