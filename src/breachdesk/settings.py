@@ -359,6 +359,8 @@ for _proxy in BREACHDESK_TRUSTED_PROXIES:  # a bad entry stops start-up with its
         raise ImproperlyConfigured(
             f"BREACHDESK_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (10.0.0.5, 10.0.0.0/8)."
         ) from None
+# The receiving mail servers' authserv-ids: only their Authentication-Results header counts (empty: the topmost one).
+BREACHDESK_AUTHSERV_IDS = envlist("BREACHDESK_AUTHSERV_IDS", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("BREACHDESK_MAX_FORM_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -82,6 +82,9 @@ class Inquiry(BaseModel):
     sender_email_enc = models.BinaryField(null=True, editable=False)
     sender_phone_enc = models.BinaryField(null=True, editable=False)
     bidx_sender_email = models.BinaryField(null=True, editable=False)
+    reply_to_enc = models.BinaryField(null=True, editable=False)
+    # The receiving server's SPF/DKIM/DMARC verdicts ({"spf": "pass", ...}); empty when the mail carried none.
+    auth_results = models.JSONField(default=dict, blank=True)
     has_email = models.BooleanField(default=False)
     auto_generated = models.BooleanField(_("automatic mail"), default=False)
     labels = models.JSONField(_("labels"), default=list)
@@ -103,6 +106,8 @@ class Inquiry(BaseModel):
     sender_name = EncryptedField("sender_name_enc", "inquiry.sender_name")
     sender_email = EncryptedField("sender_email_enc", "inquiry.sender_email")
     sender_phone = EncryptedField("sender_phone_enc", "inquiry.sender_phone")
+    # ``Reply-To`` when it differs from ``From``: shown, never matched (intake/sender.py).
+    reply_to = EncryptedField("reply_to_enc", "inquiry.reply_to")
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -65,6 +65,8 @@ class Incoming:
     received_at: datetime | None = None
     kind: str = MessageKind.INBOUND
     own_desk_header: bool = False
+    reply_to: str = ""  # shown beside the sender, never used for matching or threading (intake/sender.py)
+    auth_results: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_mail(cls, mail: ParsedMail, *, channel: str = Channel.EMAIL, own_header: bool = False) -> Incoming:
@@ -249,6 +251,10 @@ def inquiry_receive(*, incident: Incident, incoming: Incoming, actor: Any) -> Re
         inquiry.sender_name = (incoming.sender_name or "")[:200]
         inquiry.sender_email = email
         inquiry.sender_phone = (incoming.sender_phone or "")[:40]
+        reply_to = _clean_email(incoming.reply_to)
+        if reply_to and jptext.normalize_email(reply_to) != jptext.normalize_email(email):
+            inquiry.reply_to = reply_to
+        inquiry.auth_results = dict(incoming.auth_results)
         inquiry.save()
         _add_message(inquiry, incoming, at, actor)
         events.inquiry_received_event(inquiry=inquiry, actor=actor)

@@ -79,3 +79,65 @@ def test_one_four_eyes_rule_refuses_every_writer_everywhere() -> None:
     with pytest.raises(SecondPersonRequired):
         four_eyes_require(approver=7, writers=[3, None, 7], what="reply")
     four_eyes_require(approver=8, writers=[3, None, 7], what="reply")
+
+
+# --- 6. Sender identity from From only, Authentication-Results recorded ---------------------------------------------
+def test_reply_to_is_shown_but_never_makes_the_sender_or_the_match(world: World) -> None:
+    inquiry = _received(
+        world,
+        sender="eve@attacker.example",
+        message_id="<rt-spoof@x>",
+        headers={"Reply-To": "hanako.mihon@example.jp"},
+        body="私は対象ですか",
+    )
+    assert inquiry.sender_email == "eve@attacker.example"
+    assert inquiry.reply_to == "hanako.mihon@example.jp"
+    assert inquiry.person_id is None
+    assert not inquiry.identity_verified
+    page = client_for(world.lead).get(f"/incidents/{world.incident.code}/desk/{inquiry.pk}/").content.decode()
+    assert 'id="reply-to"' in page
+    assert "hanako.mihon@example.jp" in page
+
+
+def test_a_failed_dmarc_never_counts_as_a_registry_match_and_is_a_warning(world: World) -> None:
+    failed = _received(
+        world,
+        sender="hanako.mihon@example.jp",
+        message_id="<dmarc-fail@x>",
+        headers={
+            "Authentication-Results": "mx.desk.example; spf=fail smtp.mailfrom=example.jp; dkim=none; "
+            "dmarc=fail (p=none) header.from=example.jp"
+        },
+    )
+    assert failed.auth_results == {"spf": "fail", "dkim": "none", "dmarc": "fail"}
+    assert not failed.identity_verified
+    assert failed.person_id is None
+    page = client_for(world.lead).get(f"/incidents/{world.incident.code}/desk/{failed.pk}/").content.decode()
+    assert 'id="dmarc-warning"' in page
+    # A passed DMARC keeps the registered-address match.
+    passed = _received(
+        world,
+        sender="hanako.mihon@example.jp",
+        message_id="<dmarc-pass@x>",
+        headers={
+            "Authentication-Results": "mx.desk.example; spf=pass smtp.mailfrom=example.jp; dkim=pass; dmarc=pass",
+        },
+    )
+    assert passed.auth_results["dmarc"] == "pass"
+    assert passed.person_id == world.person.pk
+    page = client_for(world.lead).get(f"/incidents/{world.incident.code}/desk/{passed.pk}/").content.decode()
+    assert 'id="dmarc-warning"' not in page
+
+
+def test_only_the_topmost_authentication_results_header_counts() -> None:
+    from breachdesk.inquiries.intake.sender import sender_facts
+
+    raw = (
+        b"Authentication-Results: mx.desk.example; dmarc=fail header.from=example.jp\r\n"
+        b"Authentication-Results: forged.example; dmarc=pass\r\n"
+        b"From: a@example.jp\r\nReply-To: b@example.jp\r\nSubject: x\r\n\r\nbody"
+    )
+    facts = sender_facts(raw)
+    assert facts.auth_results["dmarc"] == "fail"
+    assert facts.reply_to == "b@example.jp"
+    assert sender_facts(b"From: a@example.jp\r\n\r\nx").auth_results == {}

@@ -25,12 +25,15 @@ from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess, member_list
 from breachdesk.inquiries import forms, selectors, services
 from breachdesk.inquiries.intake.receive import read_attachment
+from breachdesk.inquiries.intake.sender import dmarc_warning
 from breachdesk.inquiries.labels import LABELS
 from breachdesk.inquiries.mailer import desk_config
 from breachdesk.inquiries.models import Channel, Inquiry, InquiryStatus, Reply
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
 from breachdesk.registry.masking import mask
 from breachdesk.web.views.base import incident_view
+
+MAIL_CHANNELS = (Channel.EMAIL, Channel.UPLOAD)
 
 LIST_FIELDS = (
     "id",
@@ -171,6 +174,8 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             inquiry=inquiry,
             sender_email=email if can_pii else mask("email", email),
             sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
+            reply_to=(inquiry.reply_to or "") if can_pii else mask("email", inquiry.reply_to or ""),
+            dmarc_warning=dmarc_warning(inquiry.auth_results) if inquiry.channel in MAIL_CHANNELS else "",
             messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
             evidence=[(LABELS.get(k, k), v) for k, v in (inquiry.evidence or {}).items()],
             label_choices=list(LABELS.items()),
