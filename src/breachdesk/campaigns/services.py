@@ -44,7 +44,7 @@ from breachdesk.core.jptext import normalize_email
 from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
-from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.guard import OutboundMessage, campaign_link_hosts, outbound_guard_enforce
 
 S = DeliveryStatus
 EDIT_ROLES = frozenset({Role.LEAD.value, Role.PR.value})
@@ -263,6 +263,7 @@ def template_test_send(
                 html=rendered.html,
                 person_id=None,
                 allowed_addresses=frozenset(internal | {a for a in (campaign.desk_email if campaign else "",) if a}),
+                allowed_link_hosts=campaign_link_hosts(campaign),
             )
             outbound_guard_enforce(message=message)
             email = EmailMultiAlternatives(subject, rendered.text, to=[address], connection=connection)

@@ -20,6 +20,8 @@ INQUIRY_STATUS_CHANGED = "inquiry.status_changed"
 ACK_SENT = "inquiry.ack_sent"
 ACK_FAILED = "inquiry.ack_failed"
 ACK_REQUEUED = "inquiry.ack_requeued"
+ACK_LIMITED = "inquiry.ack_limited"
+SENDER_CONFIRMED = "inquiry.sender_confirmed"
 BLOCK_CREATED = "answer_block.created"
 BLOCK_APPROVED = "answer_block.approved"
 BLOCK_PREAPPROVED = "answer_block.preapproved"
@@ -113,6 +115,14 @@ def ack_sent_event(*, inquiry: Inquiry, actor: Any, seconds: float) -> TimelineE
 
 def ack_failed_event(*, inquiry: Inquiry, actor: Any, error: str) -> TimelineEvent:
     return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_FAILED, data=_inq(inquiry, error=error))
+
+
+def ack_limited_event(*, inquiry: Inquiry, actor: Any, reason: str) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_LIMITED, data=_inq(inquiry, reason=reason))
+
+
+def sender_confirmed_event(*, inquiry: Inquiry, actor: Any) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=SENDER_CONFIRMED, data=_inq(inquiry))
 
 
 def _block(block: AnswerBlock) -> dict[str, Any]:

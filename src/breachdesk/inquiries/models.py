@@ -49,6 +49,11 @@ class DeskConfig(BaseModel):
     notice_url = models.URLField(_("notice link"), blank=True)
     first_answer_business_days = models.PositiveSmallIntegerField(_("first answer within (business days)"), default=2)
     public_form_open = models.BooleanField(_("public form open"), default=True)
+    # Acknowledgments are limited per recipient and per incident, per day, so the desk cannot be used to flood anyone.
+    ack_per_recipient_day = models.PositiveSmallIntegerField(_("acknowledgments per recipient per day"), default=2)
+    ack_per_incident_day = models.PositiveIntegerField(_("acknowledgments per day (whole incident)"), default=2000)
+    # Domains (and their subdomains) that the desk's mail may link to besides the public page and the notice link.
+    link_domains = models.CharField(_("link domains"), max_length=500, blank=True)
     imap_host = models.CharField(_("IMAP host"), max_length=200, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
@@ -86,6 +91,10 @@ class Inquiry(BaseModel):
     # The receiving server's SPF/DKIM/DMARC verdicts ({"spf": "pass", ...}); empty when the mail carried none.
     auth_results = models.JSONField(default=dict, blank=True)
     has_email = models.BooleanField(default=False)
+    # A web-form sender confirms the address by a link before the desk mails them anything but that one link.
+    awaiting_confirmation = models.BooleanField(_("awaiting the sender's confirmation"), default=False)
+    sender_confirmed_at = models.DateTimeField(_("sender confirmed at"), null=True, blank=True)
+    confirm_digest = models.BinaryField(null=True, editable=False)
     auto_generated = models.BooleanField(_("automatic mail"), default=False)
     labels = models.JSONField(_("labels"), default=list)
     label_bits = models.BigIntegerField(default=0)
@@ -200,6 +209,7 @@ class AckStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     UNCERTAIN = "uncertain", _("Uncertain: check by hand")
+    LIMITED = "limited", _("Not sent: limit reached")
 
 
 class Acknowledgment(BaseModel):

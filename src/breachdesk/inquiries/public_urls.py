@@ -4,4 +4,7 @@ from breachdesk.inquiries.views import public
 
 app_name = "inquiries_public"
 
-urlpatterns = [path("", public.contact, name="contact")]
+urlpatterns = [
+    path("", public.contact, name="contact"),
+    path("confirm/<str:secret>/", public.confirm, name="confirm"),
+]

@@ -142,6 +142,11 @@ def reply_return(*, reply: Reply, actor: Any, access: IncidentAccess, comment: s
 
 def reply_send(*, reply: Reply, actor: Any) -> Reply:
     """Send an approved reply to the inquiry's own sender, threaded; mark the inquiry answered."""
+    if reply.inquiry.awaiting_confirmation:
+        raise NotSendable(
+            "The sender has not confirmed this address yet: the desk cannot mail it.",
+            code="inquiries.sender_unconfirmed",
+        )
     claimed = Reply.objects.filter(pk=reply.pk, status=ReplyStatus.APPROVED).update(status=ReplyStatus.SENDING)
     if claimed != 1:
         raise NotSendable("Only an approved reply can be sent.")

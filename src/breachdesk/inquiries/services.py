@@ -16,7 +16,13 @@ from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident, Membership
 from breachdesk.inquiries import events
 from breachdesk.inquiries import labels as label_vocabulary
-from breachdesk.inquiries.ack import ack_enqueue, ack_process, ack_retry
+from breachdesk.inquiries.ack import (
+    ack_enqueue,
+    ack_process,
+    ack_retry,
+    inquiry_confirm_sender,
+    inquiry_for_confirmation,
+)
 from breachdesk.inquiries.blocks import block_approve, block_create, block_set_preapproved, block_starter_load
 from breachdesk.inquiries.deletion import deletion_complete, deletion_decide_contact, deletion_request_create
 from breachdesk.inquiries.intake.form import form_submit, phone_log, rate_limit_hit
@@ -52,6 +58,8 @@ __all__ = [
     "inquiry_assign",
     "inquiry_assign_round_robin",
     "inquiry_classify",
+    "inquiry_confirm_sender",
+    "inquiry_for_confirmation",
     "inquiry_labels_correct",
     "inquiry_match",
     "inquiry_receive",

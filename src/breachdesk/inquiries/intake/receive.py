@@ -243,6 +243,8 @@ def inquiry_receive(*, incident: Incident, incoming: Incoming, actor: Any) -> Re
             received_at=at,
             last_message_at=at,
             has_email=bool(email),
+            # Anyone can type any address into the web form: the sender confirms it before the desk mails it again.
+            awaiting_confirmation=bool(email) and incoming.channel == Channel.FORM,
             auto_generated=bool(incoming.auto_reason),
             bidx_sender_email=sender_index,
             due_at=add_business_days(at, config.first_answer_business_days),

@@ -141,3 +141,132 @@ def test_only_the_topmost_authentication_results_header_counts() -> None:
     assert facts.auth_results["dmarc"] == "fail"
     assert facts.reply_to == "b@example.jp"
     assert sender_facts(b"From: a@example.jp\r\n\r\nx").auth_results == {}
+
+
+# --- 1. Nothing a visitor types reaches another inbox ---------------------------------------------------------------
+PHISH_SUBJECT = "【重要】カード再登録のお願い https://evil.example/card"
+PHISH_NAME = "カード会社 https://evil.example/"
+PHISH_BODY = "至急こちらから再登録してください https://evil.example/login"
+
+
+def _phish(world: World, n: int, email: str = "hanako.mihon@example.jp") -> Any:
+    return Client().post(
+        f"/p/{world.incident.code}/contact/",
+        {"name": PHISH_NAME, "email": email, "subject": PHISH_SUBJECT, "body": PHISH_BODY},
+        REMOTE_ADDR=f"198.51.100.{n + 1}",
+    )
+
+
+def _texts(mails: list[Any]) -> list[str]:
+    return [f"{m.subject}\n{m.body}\n{m.from_email}" for m in mails]
+
+
+def test_a_phishing_form_post_puts_no_visitor_text_in_mail_and_mails_a_stranger_once(
+    world: World, published: Any, mailoutbox: Any
+) -> None:
+    from breachdesk.inquiries.ack import ack_process
+    from breachdesk.inquiries.models import Acknowledgment, AckStatus, Inquiry
+
+    ack_process()  # the sample inquiry's own acknowledgment
+    mailoutbox.clear()
+    for n in range(4):  # from four addresses: the per-IP limit does not help here
+        assert _phish(world, n).status_code == 200
+        ack_process()
+    to_victim = [m for m in mailoutbox if m.to == ["hanako.mihon@example.jp"]]
+    assert len(to_victim) == 1, [m.subject for m in to_victim]
+    for text in _texts(to_victim):
+        assert "evil.example" not in text
+        assert "カード" not in text
+        assert "再登録" not in text
+    inquiry = Inquiry.objects.filter(incident=world.incident, channel="form").order_by("id").first()
+    assert inquiry is not None
+    assert inquiry.token in to_victim[0].subject
+    assert "/confirm/" in to_victim[0].body
+    limited = Acknowledgment.objects.filter(incident=world.incident, status=AckStatus.LIMITED).count()
+    assert limited == 3
+    # Nothing is lost: every post is stored, and the desk sees that the sender has not confirmed.
+    assert Inquiry.objects.filter(incident=world.incident, channel="form", awaiting_confirmation=True).count() == 4
+
+
+def test_the_sender_confirms_by_link_and_only_then_the_desk_may_answer(
+    world: World, published: Any, mailoutbox: Any
+) -> None:
+    import re
+
+    from breachdesk.incidents.selectors import incident_access
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.ack import ack_process
+    from breachdesk.inquiries.errors import NotSendable
+    from breachdesk.inquiries.models import Inquiry
+
+    ack_process()  # the sample inquiry's own acknowledgment
+    mailoutbox.clear()
+    assert _phish(world, 0, email="taro@example.jp").status_code == 200
+    ack_process()
+    inquiry = Inquiry.objects.get(incident=world.incident, channel="form")
+    reply = services.reply_draft(inquiry=inquiry, actor=world.responder)
+    services.reply_submit(reply=reply, actor=world.responder)
+    access = incident_access(user=world.reviewer_client, code=world.incident.code)
+    services.reply_approve(reply=reply, actor=world.reviewer_client, access=access)
+    with pytest.raises(NotSendable):
+        services.reply_send(reply=reply, actor=world.responder)
+    link = re.search(r"(/p/[^\s]+/confirm/[^\s]+/)", mailoutbox[-1].body)
+    assert link is not None
+    path = link.group(1)[link.group(1).index("/p/") :]
+    visitor = Client(enforce_csrf_checks=True)
+    page = visitor.get(path)  # a mail scanner's GET confirms nothing
+    assert page.status_code == 200
+    inquiry.refresh_from_db()
+    assert inquiry.awaiting_confirmation
+    assert visitor.post(path, {"csrfmiddlewaretoken": page.cookies["csrftoken"].value}).status_code == 200
+    inquiry.refresh_from_db()
+    assert not inquiry.awaiting_confirmation
+    assert inquiry.sender_confirmed_at is not None
+    assert Client().post(path.replace("/confirm/", "/confirm/x")).status_code == 404
+    services.reply_send(reply=reply, actor=world.responder)
+
+
+def test_acknowledgments_have_a_per_recipient_and_a_per_incident_limit(world: World, mailoutbox: Any) -> None:
+    from breachdesk.inquiries.ack import ack_process
+    from breachdesk.inquiries.mailer import desk_config
+    from breachdesk.inquiries.models import Acknowledgment, AckStatus
+
+    config = desk_config(world.incident)
+    config.ack_per_recipient_day = 2
+    config.ack_per_incident_day = 5  # the sample inquiry's acknowledgment already counts as one
+    config.save()
+    ack_process()  # the sample inquiry's own acknowledgment
+    mailoutbox.clear()
+    for n in range(3):
+        _received(world, sender="same@example.jp", message_id=f"<lim-same-{n}@x>", subject=f"件名{n}")
+    ack_process()
+    assert len([m for m in mailoutbox if m.to == ["same@example.jp"]]) == 2
+    for n in range(3):
+        _received(world, sender=f"other{n}@example.jp", message_id=f"<lim-other-{n}@x>")
+    ack_process()
+    assert len(mailoutbox) == 4
+    assert all("件名" not in m.subject for m in mailoutbox)
+    reasons = Acknowledgment.objects.filter(incident=world.incident, status=AckStatus.LIMITED).values_list(
+        "error", flat=True
+    )
+    assert sorted(reasons) == ["incident_limit", "recipient_limit"]
+
+
+def test_the_guard_refuses_links_that_are_not_on_the_incidents_allow_list(world: World, settings: Any) -> None:
+    from breachdesk.inquiries.mailer import desk_config
+    from breachdesk.outbound.guard import OutboundMessage, outbound_guard_check
+
+    settings.BREACHDESK_PUBLIC_BASE_URL = "https://help.example.co.jp"
+    config = desk_config(world.incident)
+    config.link_domains = "www.example.co.jp"
+    config.save()
+
+    def codes(body: str) -> list[str]:
+        message = OutboundMessage(incident=world.incident, to=["taro@example.jp"], subject="s", body=body)
+        return outbound_guard_check(message=message).codes
+
+    assert "guard.foreign_link" in codes("こちらから https://evil.example/login")
+    assert "guard.foreign_link" in codes("http://help.example.co.jp.evil.example/p/")
+    assert "guard.foreign_link" in codes("www.evil.example/x")
+    assert "guard.foreign_link" not in codes(f"お知らせ https://help.example.co.jp/p/{world.incident.code}/")
+    assert "guard.foreign_link" not in codes("会社 https://www.example.co.jp/info")

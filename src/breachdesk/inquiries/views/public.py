@@ -42,3 +42,20 @@ def contact(request: HttpRequest, code: str) -> HttpResponse:
             token = result.inquiry.token if result.inquiry else None
             return render(request, "inquiries/public/thanks.html", {"incident": incident, "token": token})
     return render(request, "inquiries/public/form.html", {"incident": incident, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, code: str, secret: str) -> HttpResponse:
+    """Confirm a web-form sender's address: GET only shows the button (mail scanners open links), POST confirms."""
+    incident = Incident.objects.filter(code=code).first()
+    inquiry = services.inquiry_for_confirmation(incident=incident, secret=secret) if incident is not None else None
+    if incident is None or inquiry is None:
+        raise Http404("No such page.")
+    if request.method == "POST":
+        services.inquiry_confirm_sender(inquiry=inquiry, actor="sender")
+        response = render(request, "inquiries/public/confirm.html", {"incident": incident, "confirmed": True})
+    else:
+        response = render(request, "inquiries/public/confirm.html", {"incident": incident, "confirmed": False})
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
