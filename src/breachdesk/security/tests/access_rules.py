@@ -212,4 +212,11 @@ OPEN: dict[str, object] = {
     "api:api-root": 404,
     ":healthz": 200,  # the load balancer's probe: status only, no detail (core/views.py)
 }
-PUBLIC = {"public:page", "public:feed", "public:selfcheck", "public:selfcheck_sent", "inquiries_public:contact"}
+PUBLIC = {
+    "public:page",
+    "public:feed",
+    "public:selfcheck",
+    "public:selfcheck_sent",
+    "inquiries_public:contact",
+    "inquiries_public:confirm",  # a web-form sender's confirmation link: 404 for any secret that is not live
+}
