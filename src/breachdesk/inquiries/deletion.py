@@ -1,23 +1,37 @@
 """Turn a deletion request into an engineer task; when it is done, draft the confirmation and stop campaign mail.
 
-After deletion the person is excluded from campaigns (``selectors.person_ids_with_completed_deletion``). Whether
-they may still receive notices that the law requires is the lead's decision, recorded on the request.
+A matching string is not proof: a request names a person only as an unverified suggestion (the inquiry's match, or a
+member ID or phone number in the text). It is tied to the person only after a confirmation link sent to **that
+person's registered address** is followed, or after staff record a phone verification with the questions asked.
+Until then the request, the inquiry and the engineer task say "unverified", and the deletion cannot be completed.
+
+After deletion the person is excluded from ordinary campaigns (``selectors.person_ids_with_completed_deletion``); a
+notice that the law requires still reaches them unless the lead records a reason on the request.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from breachdesk.core.errors import Conflict, PermissionDenied
+from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from breachdesk.core.roles import Role
 from breachdesk.incidents import services as incident_services
 from breachdesk.incidents.models import Phase, Task, TaskStatus
 from breachdesk.inquiries import events
-from breachdesk.inquiries.models import DeletionRequest, DeletionStatus, Inquiry, Reply, ReplyKind
+from breachdesk.inquiries.models import (
+    DeletionRequest,
+    DeletionStatus,
+    Inquiry,
+    Reply,
+    ReplyKind,
+    VerificationMethod,
+)
 
 
 def deletion_request_create(*, inquiry: Inquiry, actor: Any) -> DeletionRequest:
@@ -27,18 +41,18 @@ def deletion_request_create(*, inquiry: Inquiry, actor: Any) -> DeletionRequest:
         return existing
     with transaction.atomic():
         deletion = DeletionRequest.objects.create(
-            incident_id=inquiry.incident_id, inquiry=inquiry, person_id=inquiry.person_id
+            incident_id=inquiry.incident_id,
+            inquiry=inquiry,
+            person=None,
+            suggested_person_id=inquiry.person_id or inquiry.suggested_person_id,
         )
+        title, description = _task_text(deletion)
         task = incident_services.task_create(
             incident=inquiry.incident,
             actor=actor,
-            title=f"Delete the data of the person behind inquiry {inquiry.token}",
+            title=title,
             phase=Phase.FOLLOW_UP,
-            description=(
-                f"Deletion request #{deletion.pk} (inquiry {inquiry.token}, registry person "
-                f"#{inquiry.person_id or '—'}). Delete the member's data in the production systems, then mark this "
-                "task done: the desk drafts the confirmation."
-            ),
+            description=description,
             owner_role=Role.ENGINEER,
         )
         Task.objects.filter(pk=task.pk).update(
@@ -50,10 +64,141 @@ def deletion_request_create(*, inquiry: Inquiry, actor: Any) -> DeletionRequest:
     return deletion
 
 
+def _task_text(deletion: DeletionRequest) -> tuple[str, str]:
+    """Return the engineer task's title and description, saying plainly whether the request is verified."""
+    token = deletion.inquiry.token
+    if deletion.verified_at is None:
+        return (
+            f"UNVERIFIED: deletion request of inquiry {token} (do not delete yet)",
+            f"Deletion request #{deletion.pk} (inquiry {token}) is not verified: the requester's identity has not "
+            f"been confirmed (suggested registry person #{deletion.suggested_person_id or '—'}). Do not delete "
+            "anything. The desk sends a confirmation link to the registered address or verifies by phone first.",
+        )
+    return (
+        f"Delete the data of the person behind inquiry {token}",
+        f"Deletion request #{deletion.pk} (inquiry {token}, registry person #{deletion.person_id}), verified by "
+        f"{deletion.get_verification_method_display()}. Delete the member's data in the production systems, then "
+        "mark this task done: the desk drafts the confirmation.",
+    )
+
+
+def _verify(deletion: DeletionRequest, *, actor: Any, method: str, note: str = "") -> DeletionRequest:
+    with transaction.atomic():
+        moved = DeletionRequest.objects.filter(
+            pk=deletion.pk, verified_at__isnull=True, suggested_person__isnull=False
+        ).update(
+            person_id=deletion.suggested_person_id,
+            verified_at=timezone.now(),
+            verified_by=actor if actor is not None and not isinstance(actor, str) else None,
+            verification_method=method,
+            verification_note=note[:500],
+            confirm_digest=None,
+        )
+        deletion.refresh_from_db()
+        if not moved:
+            raise Conflict(
+                "This deletion request is already verified or names no registry person.",
+                code="inquiries.deletion_not_verifiable",
+            )
+        if deletion.task is not None:
+            title, description = _task_text(deletion)
+            Task.objects.filter(pk=deletion.task_id).update(title=title, description=description)
+        events.deletion_verified_event(deletion=deletion, actor=actor)
+    return deletion
+
+
+def deletion_verify_phone(*, deletion: DeletionRequest, actor: Any, questions: str) -> DeletionRequest:
+    """Record that staff verified the requester by phone, with the questions they asked (never the answers)."""
+    questions = (questions or "").strip()
+    if not questions:
+        raise ValidationFailed(
+            "Record the questions you asked to verify the caller.", code="inquiries.verification_questions"
+        )
+    return _verify(deletion, actor=actor, method=VerificationMethod.PHONE, note=questions)
+
+
+CONFIRM_SUBJECT = "【ご本人確認】データ削除のご依頼について"
+CONFIRM_BODY = (
+    "データの削除（退会）のご依頼をお受けしました。\n"
+    "ご依頼がご本人によるものであることを確認するため、次のページを開き、確認ボタンを押してください。\n"
+    "{link}\n\n"
+    "お心当たりのない場合は、このメールを破棄してください。確認がない限り、削除は行いません。\n"
+)
+
+
+def deletion_send_confirmation(*, deletion: DeletionRequest, actor: Any) -> DeletionRequest:
+    """Mail a confirmation link to the suggested person's **registered** address (never the requester's)."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.urls import reverse
+
+    from breachdesk.inquiries.mailer import desk_config
+    from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+
+    if deletion.verified_at is not None:
+        raise Conflict("This deletion request is already verified.", code="inquiries.deletion_verified")
+    person = deletion.suggested_person
+    recipient = (person.email or "") if person is not None else ""
+    if not recipient:
+        raise ValidationFailed(
+            "No registered address for this request: verify the person by phone.", code="inquiries.no_registered"
+        )
+    secret = secrets.token_urlsafe(24)
+    base = str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    link = base + reverse(
+        "inquiries_public:deletion_confirm", kwargs={"code": deletion.inquiry.incident.code, "secret": secret}
+    )
+    body = CONFIRM_BODY.format(link=link)
+    config = desk_config(deletion.inquiry.incident)
+    outbound_guard_enforce(
+        message=OutboundMessage(
+            incident=deletion.inquiry.incident,
+            to=[recipient],
+            subject=CONFIRM_SUBJECT,
+            body=body,
+            person_id=person.pk if person is not None else None,
+            allowed_addresses=frozenset({config.desk_address}),
+        )
+    )
+    DeletionRequest.objects.filter(pk=deletion.pk).update(
+        confirm_digest=_digest(secret), confirmation_sent_at=timezone.now()
+    )
+    EmailMessage(subject=CONFIRM_SUBJECT, body=body, from_email=config.desk_address, to=[recipient]).send()
+    deletion.refresh_from_db()
+    events.deletion_link_sent_event(deletion=deletion, actor=actor)
+    return deletion
+
+
+def _digest(secret: str) -> bytes:
+    return hashlib.sha256(secret.encode("utf-8")).digest()
+
+
+def deletion_for_confirmation(*, incident: Any, secret: str) -> DeletionRequest | None:
+    """Return the unverified deletion request of ``incident`` whose live link is ``secret``, or ``None``."""
+    if not secret or len(secret) > 100:
+        return None
+    return DeletionRequest.objects.filter(
+        incident=incident, verified_at__isnull=True, confirm_digest=_digest(secret)
+    ).first()
+
+
+def deletion_confirm_link(*, deletion: DeletionRequest) -> DeletionRequest:
+    """Tie the request to the person: they followed the link sent to their registered address."""
+    return _verify(deletion, actor="registered-address", method=VerificationMethod.LINK)
+
+
 def deletion_complete(*, deletion: DeletionRequest, actor: Any) -> Reply | None:
-    """Mark the deletion done, close its task, and draft the confirmation reply (when the sender has an address)."""
+    """Mark the deletion done, close its task, and draft the confirmation reply (when the sender has an address).
+
+    Raise ``Conflict`` for an unverified request: nobody's data is deleted on a matching string.
+    """
     if deletion.status != DeletionStatus.OPEN:
         raise Conflict("This deletion request is not open.", code="inquiries.deletion_not_open")
+    if deletion.verified_at is None:
+        raise Conflict(
+            "This deletion request is not verified: confirm the person first (link or phone).",
+            code="inquiries.deletion_unverified",
+        )
     with transaction.atomic():
         updated = DeletionRequest.objects.filter(pk=deletion.pk, status=DeletionStatus.OPEN).update(
             status=DeletionStatus.DONE,
@@ -89,6 +234,11 @@ def deletion_decide_contact(
     """Record the lead's decision whether notices that the law requires may still reach this person."""
     if not is_lead:
         raise PermissionDenied("Only the incident lead decides this.", code="inquiries.not_lead")
+    if not legal_notices_allowed and not (note or "").strip():
+        raise ValidationFailed(
+            "Record the reason for leaving this person out of notices that the law requires.",
+            code="inquiries.reason_required",
+        )
     with transaction.atomic():
         deletion.legal_notices_allowed = legal_notices_allowed
         deletion.decided_by = actor
@@ -107,6 +257,10 @@ def task_saved(sender: Any, instance: Task, **kwargs: Any) -> None:
         return
     deletion = DeletionRequest.objects.filter(task_id=instance.pk, status=DeletionStatus.OPEN).first()
     if deletion is None:
+        return
+    if deletion.verified_at is None:
+        # The task was closed on an unverified request: nothing is deleted, the request stays open and says so.
+        events.deletion_unverified_task_done_event(deletion=deletion, actor=instance.owner or "task-board")
         return
     actor = instance.owner if instance.owner is not None else "task-board"
     deletion_complete(deletion=deletion, actor=actor)

@@ -37,6 +37,9 @@ REPLY_BATCH_SUBMITTED = "reply.batch_submitted"
 DELETION_REQUESTED = "deletion.requested"
 DELETION_COMPLETED = "deletion.completed"
 DELETION_DECIDED = "deletion.contact_decided"
+DELETION_VERIFIED = "deletion.verified"
+DELETION_LINK_SENT = "deletion.link_sent"
+DELETION_UNVERIFIED_TASK_DONE = "deletion.unverified_task_done"
 DESK_CONFIGURED = "desk.configured"
 MAILBOX_POLLED = "desk.mailbox_polled"
 
@@ -245,3 +248,24 @@ def mailbox_polled_event(*, incident: Incident, actor: Any, fetched: int, create
 
 def ack_requeued_event(*, inquiry: Inquiry, actor: Any, was: str) -> TimelineEvent:
     return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_REQUEUED, data=_inq(inquiry, was=was))
+
+
+def deletion_verified_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident,
+        actor=actor,
+        kind=DELETION_VERIFIED,
+        data=_deletion(deletion, method=deletion.verification_method),
+    )
+
+
+def deletion_link_sent_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident, actor=actor, kind=DELETION_LINK_SENT, data=_deletion(deletion)
+    )
+
+
+def deletion_unverified_task_done_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident, actor=actor, kind=DELETION_UNVERIFIED_TASK_DONE, data=_deletion(deletion)
+    )

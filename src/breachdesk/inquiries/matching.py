@@ -73,14 +73,16 @@ def inquiry_match(*, inquiry: Inquiry, text: str, actor: Any) -> Inquiry:
                 method = MatchMethod.PHONE
                 break
     changed = (person.pk if person else None, method, verified) != (
-        inquiry.person_id,
+        inquiry.person_id or inquiry.suggested_person_id,
         inquiry.match_method,
         inquiry.identity_verified,
     )
-    inquiry.person = person
+    # Only the verified match links the inquiry to the person; any other is an unverified suggestion.
+    inquiry.person = person if verified else None
+    inquiry.suggested_person = None if verified else person
     inquiry.match_method = method
     inquiry.identity_verified = verified
-    inquiry.save(update_fields=["person", "match_method", "identity_verified", "updated_at"])
+    inquiry.save(update_fields=["person", "suggested_person", "match_method", "identity_verified", "updated_at"])
     if changed:
         events.inquiry_matched_event(inquiry=inquiry, actor=actor)
     return inquiry

@@ -101,6 +101,10 @@ class Inquiry(BaseModel):
     evidence = models.JSONField(default=dict, blank=True)
     labels_corrected = models.BooleanField(default=False)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A member ID or phone number in the text only suggests a person: whoever typed it may be someone else.
+    suggested_person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     match_method = models.CharField(max_length=10, choices=MatchMethod.choices, blank=True, default="")
     identity_verified = models.BooleanField(_("identity verified"), default=False)
     assignee = models.ForeignKey(
@@ -335,12 +339,31 @@ class DeletionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class VerificationMethod(models.TextChoices):
+    LINK = "link", _("Link sent to the registered address")
+    PHONE = "phone", _("Phone check by staff")
+
+
 class DeletionRequest(BaseModel):
     """Track a request to delete a person's data: an engineer task, then a confirmation reply."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="deletion_requests")
+    # The person is set only once the request is verified (a link to their registered address, or a phone check).
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    suggested_person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_method = models.CharField(
+        _("verified by"), max_length=10, choices=VerificationMethod.choices, blank=True, default=""
+    )
+    verification_note = models.CharField(_("questions asked"), max_length=500, blank=True)
+    confirm_digest = models.BinaryField(null=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=DeletionStatus.choices, default=DeletionStatus.OPEN)
     task = models.ForeignKey("incidents.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -361,3 +384,7 @@ class DeletionRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"deletion request #{self.pk}"
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None

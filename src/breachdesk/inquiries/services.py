@@ -24,7 +24,15 @@ from breachdesk.inquiries.ack import (
     inquiry_for_confirmation,
 )
 from breachdesk.inquiries.blocks import block_approve, block_create, block_set_preapproved, block_starter_load
-from breachdesk.inquiries.deletion import deletion_complete, deletion_decide_contact, deletion_request_create
+from breachdesk.inquiries.deletion import (
+    deletion_complete,
+    deletion_confirm_link,
+    deletion_decide_contact,
+    deletion_for_confirmation,
+    deletion_request_create,
+    deletion_send_confirmation,
+    deletion_verify_phone,
+)
 from breachdesk.inquiries.intake.form import form_submit, phone_log, rate_limit_hit
 from breachdesk.inquiries.intake.imap import mailbox_poll, upload_read
 from breachdesk.inquiries.intake.receive import inquiry_classify, inquiry_receive
@@ -51,8 +59,12 @@ __all__ = [
     "block_set_preapproved",
     "block_starter_load",
     "deletion_complete",
+    "deletion_confirm_link",
     "deletion_decide_contact",
+    "deletion_for_confirmation",
     "deletion_request_create",
+    "deletion_send_confirmation",
+    "deletion_verify_phone",
     "desk_config_update",
     "form_submit",
     "inquiry_assign",

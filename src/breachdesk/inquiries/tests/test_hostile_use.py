@@ -270,3 +270,125 @@ def test_the_guard_refuses_links_that_are_not_on_the_incidents_allow_list(world:
     assert "guard.foreign_link" in codes("www.evil.example/x")
     assert "guard.foreign_link" not in codes(f"お知らせ https://help.example.co.jp/p/{world.incident.code}/")
     assert "guard.foreign_link" not in codes("会社 https://www.example.co.jp/info")
+
+
+# --- 2. Actions need proof, not a matching string ---------------------------------------------------------------------
+def test_a_deletion_in_another_persons_name_links_nobody_and_changes_no_audience(world: World, mailoutbox: Any) -> None:
+    from breachdesk.incidents.models import TaskStatus
+    from breachdesk.incidents.services import task_set_status
+    from breachdesk.inquiries import selectors
+    from breachdesk.inquiries.models import DeletionRequest
+
+    inquiry = _received(
+        world,
+        sender="eve@attacker.example",
+        message_id="<del-eve@x>",
+        body="会員番号 W-0001 です。退会して削除してください",
+    )
+    assert inquiry.person_id is None
+    assert inquiry.suggested_person_id == world.person.pk
+    assert not inquiry.identity_verified
+    deletion = DeletionRequest.objects.get(inquiry=inquiry)
+    assert deletion.person_id is None
+    assert deletion.suggested_person_id == world.person.pk
+    assert deletion.verified_at is None
+    assert deletion.task is not None
+    assert "UNVERIFIED" in deletion.task.title
+    assert "not verified" in deletion.task.description
+    for path in (f"/desk/{inquiry.pk}/", "/desk/deletions/"):
+        page = client_for(world.lead).get(f"/incidents/{world.incident.code}{path}").content.decode()
+        assert 'class="badge badge-unverified' in page, path
+    page = client_for(world.lead).get(f"/incidents/{world.incident.code}/desk/{inquiry.pk}/").content.decode()
+    assert 'id="suggested-person"' in page
+    # The engineer marks the task done: nothing is deleted for an unverified request, nobody leaves any audience.
+    task_set_status(task=deletion.task, actor=world.lead, status=TaskStatus.DONE)
+    deletion.refresh_from_db()
+    assert deletion.status == "open"
+    assert list(selectors.person_ids_with_completed_deletion(incident=world.incident)) == []
+    # Nothing was mailed to the attacker about the registered person.
+    assert not [m for m in mailoutbox if "W-0001" in m.body]
+
+
+def test_a_deletion_is_tied_to_the_person_only_through_a_link_to_the_registered_address(
+    world: World, published: Any, mailoutbox: Any
+) -> None:
+    import re
+
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.models import DeletionRequest
+
+    inquiry = _received(
+        world, sender="eve@attacker.example", message_id="<del-link@x>", body="会員番号 W-0001 退会したい"
+    )
+    deletion = DeletionRequest.objects.get(inquiry=inquiry)
+    response = client_for(world.responder).post(
+        f"/incidents/{world.incident.code}/desk/deletions/{deletion.pk}/send-link/"
+    )
+    assert response.status_code == 302
+    sent = [m for m in mailoutbox if "/deletion/" in m.body]
+    assert len(sent) == 1
+    assert sent[0].to == ["hanako.mihon@example.jp"]  # the registered address, never the requester's
+    found = re.search(r"(/p/\S+/deletion/\S+/)", sent[0].body)
+    assert found is not None
+    path = found.group(1)[found.group(1).index("/p/") :]
+    assert Client().get(path).status_code == 200
+    deletion.refresh_from_db()
+    assert deletion.verified_at is None
+    assert Client().post(path).status_code == 200
+    deletion.refresh_from_db()
+    assert deletion.person_id == world.person.pk
+    assert deletion.verification_method == "link"
+    assert "UNVERIFIED" not in deletion.task.title
+    services.deletion_complete(deletion=deletion, actor=world.lead)
+
+
+def test_staff_verify_by_phone_with_the_questions_asked(world: World) -> None:
+    from breachdesk.core.errors import ApplicationError
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.models import DeletionRequest
+
+    inquiry = _received(
+        world, sender="eve@attacker.example", message_id="<del-tel@x>", body="会員番号 W-0001 退会したい"
+    )
+    deletion = DeletionRequest.objects.get(inquiry=inquiry)
+    with pytest.raises(ApplicationError):
+        services.deletion_complete(deletion=deletion, actor=world.lead)
+    with pytest.raises(ApplicationError):
+        services.deletion_verify_phone(deletion=deletion, actor=world.responder, questions=" ")
+    services.deletion_verify_phone(deletion=deletion, actor=world.responder, questions="生年月日、登録住所の郵便番号")
+    deletion.refresh_from_db()
+    assert deletion.person_id == world.person.pk
+    assert deletion.verification_method == "phone"
+    assert deletion.verified_by == world.responder
+    assert "生年月日" in deletion.verification_note
+
+
+def test_a_completed_deletion_stays_in_a_legally_required_notice_unless_the_lead_records_a_reason(
+    world: World,
+) -> None:
+    from breachdesk.campaigns.audience import audience_ids
+    from breachdesk.campaigns.models import Campaign
+    from breachdesk.inquiries import services
+    from breachdesk.inquiries.models import DeletionRequest
+
+    inquiry = _received(
+        world, sender="hanako.mihon@example.jp", message_id="<del-ok@x>", body="退会して削除してください"
+    )
+    deletion = DeletionRequest.objects.get(inquiry=inquiry)
+    services.deletion_verify_phone(deletion=deletion, actor=world.responder, questions="生年月日")
+    deletion.refresh_from_db()
+    services.deletion_complete(deletion=deletion, actor=world.lead)
+    campaign = Campaign.objects.get(incident=world.incident)
+    campaign.audience = {"affected_only": True}
+    campaign.include_deleted = True
+    campaign.legal_reason = "個人情報保護法第26条第2項の本人通知"
+    ids = {pk for pk, _email in audience_ids(campaign=campaign)[0]}
+    assert world.person.pk in ids
+    campaign.include_deleted = False
+    assert world.person.pk not in {pk for pk, _email in audience_ids(campaign=campaign)[0]}
+    deletion.refresh_from_db()
+    services.deletion_decide_contact(
+        deletion=deletion, actor=world.lead, is_lead=True, legal_notices_allowed=False, note="本人が電話で拒否"
+    )
+    campaign.include_deleted = True
+    assert world.person.pk not in {pk for pk, _email in audience_ids(campaign=campaign)[0]}

@@ -180,6 +180,7 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             evidence=[(LABELS.get(k, k), v) for k, v in (inquiry.evidence or {}).items()],
             label_choices=list(LABELS.items()),
             person=person,
+            suggested=inquiry.suggested_person if person is None else None,
             person_items=person.item_keys if person is not None and can_pii else [],
             replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
             deletions=inquiry.deletion_requests.all(),
@@ -361,6 +362,38 @@ def deletion_complete(request: AuthedRequest, deletion_id: int, *, access: Incid
     reply = services.deletion_complete(deletion=deletion, actor=request.user)
     if reply is not None:
         messages.success(request, _("Done. The confirmation reply was drafted."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_send_link(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Mail the confirmation link to the suggested person's registered address (never the requester's)."""
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    try:
+        services.deletion_send_confirmation(deletion=deletion, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The confirmation link was sent to the registered address."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_verify_phone(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Record a verification by phone, with the questions asked."""
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    try:
+        services.deletion_verify_phone(
+            deletion=deletion, actor=request.user, questions=str(request.POST.get("questions", ""))[:500]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The phone verification was recorded."))
     return to("deletion_list", access)
 
 

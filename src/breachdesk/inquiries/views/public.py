@@ -59,3 +59,20 @@ def confirm(request: HttpRequest, code: str, secret: str) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def deletion_confirm(request: HttpRequest, code: str, secret: str) -> HttpResponse:
+    """Let the registered person confirm a deletion request: GET shows the button, POST confirms."""
+    incident = Incident.objects.filter(code=code).first()
+    deletion = services.deletion_for_confirmation(incident=incident, secret=secret) if incident is not None else None
+    if incident is None or deletion is None:
+        raise Http404("No such page.")
+    confirmed = False
+    if request.method == "POST":
+        services.deletion_confirm_link(deletion=deletion)
+        confirmed = True
+    response = render(request, "inquiries/public/deletion_confirm.html", {"incident": incident, "confirmed": confirmed})
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
