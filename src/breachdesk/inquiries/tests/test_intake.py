@@ -228,7 +228,8 @@ def test_a_phone_call_is_logged_as_an_inquiry(world: World) -> None:
     inquiry = Inquiry.objects.latest("id")
     assert inquiry.channel == Channel.PHONE
     assert inquiry.labels == ["protective_advice"]
-    assert inquiry.person == world.person
+    assert inquiry.person is None  # a phone number only suggests the person
+    assert inquiry.suggested_person == world.person
     assert not inquiry.identity_verified
 
 
