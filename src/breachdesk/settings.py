@@ -429,5 +429,10 @@ BREACHDESK_SITE_NAME = envstr("BREACHDESK_SITE_NAME", "breachdesk")
 BREACHDESK_CAMPAIGN_PARALLELISM = envint("BREACHDESK_CAMPAIGN_PARALLELISM", 2, minimum=1, maximum=64)
 # The public self-check's limits per hour: requests from one address, and checks of one email or member ID.
 BREACHDESK_SELFCHECK_PER_IP_HOUR = envint("BREACHDESK_SELFCHECK_PER_IP_HOUR", 20, minimum=1, maximum=10_000)
+# Result mails per registered address per hour (mails sent, never requests: a stranger cannot block a person's check).
 BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR = envint("BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR", 3, minimum=1, maximum=100)
+# Self-check requests per incident per hour, from everyone together.
+BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR = envint(
+    "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000, minimum=1, maximum=10_000_000
+)
 BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)

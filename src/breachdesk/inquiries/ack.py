@@ -157,7 +157,10 @@ def _claim(ack_id: int, token: str, now: datetime) -> bool:
 
 def ack_process(*, limit: int = 100, now: datetime | None = None) -> dict[str, int]:
     """Send the pending acknowledgments (oldest first); return how many were sent, failed and limited."""
+    from breachdesk.inquiries.intake.receive import inquiries_match_pending
+
     now = now or timezone.now()
+    inquiries_match_pending()
     ack_recover_stale(now=now)
     sent = failed = limited = 0
     pending = list(

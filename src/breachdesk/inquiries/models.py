@@ -106,6 +106,8 @@ class Inquiry(BaseModel):
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     match_method = models.CharField(max_length=10, choices=MatchMethod.choices, blank=True, default="")
+    # A web-form inquiry is matched by the worker, so the form's request does the same work whoever sends it.
+    match_pending = models.BooleanField(default=False)
     identity_verified = models.BooleanField(_("identity verified"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

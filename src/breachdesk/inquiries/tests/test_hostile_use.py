@@ -392,3 +392,65 @@ def test_a_completed_deletion_stays_in_a_legally_required_notice_unless_the_lead
     )
     campaign.include_deleted = True
     assert world.person.pk not in {pk for pk, _email in audience_ids(campaign=campaign)[0]}
+
+
+# --- 5. Self-check limits, the form does the same work for everyone, redirects validated -----------------------------
+def _check(world: World, email: str, ip: str) -> Any:
+    return Client().post(f"/p/{world.incident.code}/check/", {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_the_self_check_has_a_global_limit_per_incident(world: World, published: Any, settings: Any) -> None:
+    settings.BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR = 3
+    codes = [_check(world, f"p{n}@example.jp", f"203.0.113.{n + 1}").status_code for n in range(4)]
+    assert codes == [302, 302, 302, 429]
+
+
+def test_a_stranger_cannot_block_or_flood_a_persons_self_check(
+    world: World, published: Any, settings: Any, mailoutbox: Any
+) -> None:
+    from breachdesk.notices.selfcheck import selfcheck_process_batch
+
+    settings.BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR = 3
+    codes = [_check(world, "hanako.mihon@example.jp", f"198.51.100.{n + 1}").status_code for n in range(10)]
+    assert codes == [302] * 10
+    selfcheck_process_batch()
+    assert len([m for m in mailoutbox if m.to == ["hanako.mihon@example.jp"]]) == 3
+
+
+def test_the_contact_form_does_the_same_work_whoever_sends_it(world: World, published: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from breachdesk.inquiries.models import Inquiry
+    from breachdesk.inquiries.tasks import desk_wake
+
+    def post(email: str, n: int) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            Client().post(
+                f"/p/{world.incident.code}/contact/",
+                {"name": "x", "email": email, "subject": "s", "body": "会員番号 W-0001 です"},
+                REMOTE_ADDR=f"192.0.2.{n}",
+            )
+        return len(queries)
+
+    post("warmup@example.jp", 1)
+    known, unknown = post("hanako.mihon@example.jp", 2), post("nobody@example.jp", 3)
+    assert known == unknown
+    inquiry = Inquiry.objects.filter(incident=world.incident, channel="form").order_by("-id")[1]
+    assert inquiry.match_pending
+    assert inquiry.person_id is None
+    desk_wake.call()
+    inquiry.refresh_from_db()
+    assert not inquiry.match_pending
+    assert inquiry.person_id == world.person.pk
+
+
+def test_a_refused_form_never_redirects_to_another_site(world: World) -> None:
+    client = client_for(world.responder)
+    # A PermissionDenied (not the lead) turns into a message and a redirect: never to the Referer's foreign host.
+    deletion_url = f"/incidents/{world.incident.code}/desk/deletions/{world.desk['deletion_id']}/decide/"
+    response = client.post(deletion_url, {"note": "x"}, HTTP_REFERER="https://evil.example/phish")
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
+    same = client.post(deletion_url, {"note": "x"}, HTTP_REFERER=f"http://testserver/incidents/{world.incident.code}/")
+    assert same["Location"].endswith(f"/incidents/{world.incident.code}/")
