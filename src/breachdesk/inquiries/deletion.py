@@ -100,7 +100,7 @@ def _verify(deletion: DeletionRequest, *, actor: Any, method: str, note: str = "
                 "This deletion request is already verified or names no registry person.",
                 code="inquiries.deletion_not_verifiable",
             )
-        if deletion.task is not None:
+        if deletion.task_id is not None:
             title, description = _task_text(deletion)
             Task.objects.filter(pk=deletion.task_id).update(title=title, description=description)
         events.deletion_verified_event(deletion=deletion, actor=actor)

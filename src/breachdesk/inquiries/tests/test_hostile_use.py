@@ -338,6 +338,7 @@ def test_a_deletion_is_tied_to_the_person_only_through_a_link_to_the_registered_
     deletion.refresh_from_db()
     assert deletion.person_id == world.person.pk
     assert deletion.verification_method == "link"
+    assert deletion.task is not None
     assert "UNVERIFIED" not in deletion.task.title
     services.deletion_complete(deletion=deletion, actor=world.lead)
 
