@@ -361,6 +361,8 @@ for _proxy in BREACHDESK_TRUSTED_PROXIES:  # a bad entry stops start-up with its
         raise ImproperlyConfigured(
             f"BREACHDESK_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (10.0.0.5, 10.0.0.0/8)."
         ) from None
+# The receiving mail servers' authserv-ids: only their Authentication-Results header counts (empty: the topmost one).
+BREACHDESK_AUTHSERV_IDS = envlist("BREACHDESK_AUTHSERV_IDS", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("BREACHDESK_MAX_FORM_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -444,5 +446,10 @@ BREACHDESK_MAILBOX_POLL_SECONDS = envint("BREACHDESK_MAILBOX_POLL_SECONDS", 20, 
 BREACHDESK_RELAY_PROBE_MAX_SECONDS = envint("BREACHDESK_RELAY_PROBE_MAX_SECONDS", 300, minimum=15, maximum=3600)
 # The public self-check's limits per hour: requests from one address, and checks of one email or member ID.
 BREACHDESK_SELFCHECK_PER_IP_HOUR = envint("BREACHDESK_SELFCHECK_PER_IP_HOUR", 20, minimum=1, maximum=10_000)
+# Result mails per registered address per hour (mails sent, never requests: a stranger cannot block a person's check).
 BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR = envint("BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR", 3, minimum=1, maximum=100)
+# Self-check requests per incident per hour, from everyone together.
+BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR = envint(
+    "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000, minimum=1, maximum=10_000_000
+)
 BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)

@@ -38,11 +38,12 @@ from breachdesk.campaigns.models import (
 from breachdesk.campaigns.rendering import render_notice, sample_person
 from breachdesk.campaigns.sandbox import template_validate
 from breachdesk.core.errors import Conflict, NotFound, ValidationFailed
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.jptext import normalize_email
 from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
-from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.guard import OutboundMessage, campaign_link_hosts, outbound_guard_enforce
 
 S = DeliveryStatus
 EDIT_ROLES = frozenset({Role.LEAD.value, Role.PR.value})
@@ -204,8 +205,7 @@ def template_approve(*, template: NoticeTemplate, actor: User, version_number: i
             )
         if version.is_approved:
             raise WrongState("This version is already approved.", code="campaigns.already_approved")
-        if version.author_id == actor.pk:
-            raise SelfApproval("The author of a version cannot approve it; ask a second person.")
+        four_eyes_require(approver=actor, writers=[version.author_id], what="template version", error=SelfApproval)
         version.approved_by = actor
         version.approved_at = timezone.now()
         version.save(update_fields=["approved_by", "approved_at", "updated_at"])
@@ -256,6 +256,7 @@ def template_test_send(
                 html=rendered.html,
                 person_id=None,
                 allowed_addresses=frozenset(internal | {a for a in (campaign.desk_email if campaign else "",) if a}),
+                allowed_link_hosts=campaign_link_hosts(campaign),
             )
             outbound_guard_enforce(message=message)
             email = EmailMultiAlternatives(subject, rendered.text, to=[address], connection=connection)
@@ -399,8 +400,7 @@ def campaign_approve(*, campaign: Campaign, actor: User) -> Campaign:
         campaign = lock_objects.campaign_for_update().select_related("incident", "template").get(pk=campaign.pk)
         if campaign.status != CampaignStatus.DRAFT:
             raise WrongState("Only a draft campaign can be approved.")
-        if campaign.created_by_id == actor.pk:
-            raise SelfApproval("The creator of a campaign cannot approve it; ask a second person.")
+        four_eyes_require(approver=actor, writers=[campaign.created_by_id], what="campaign", error=SelfApproval)
         campaign.template_version = _current_approved_version(campaign)
         campaign.status = CampaignStatus.APPROVED
         campaign.approved_by = actor

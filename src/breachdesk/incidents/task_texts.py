@@ -29,6 +29,14 @@ GENERATED: dict[str, TaskText] = {
             "data in the production systems, then mark this task done: the desk drafts the confirmation."
         ),
     ),
+    "inquiries.deletion_unverified": TaskText(
+        title=_("UNVERIFIED: deletion request of inquiry %(token)s (do not delete yet)"),
+        description=_(
+            "Deletion request #%(deletion)s (inquiry %(token)s) is not verified: the requester's identity has not "
+            "been confirmed (suggested registry person #%(person)s). Do not delete anything. The desk sends a "
+            "confirmation link to the registered address or verifies by phone first."
+        ),
+    ),
 }
 
 

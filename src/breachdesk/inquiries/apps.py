@@ -41,8 +41,9 @@ class InquiriesConfig(AppConfig):
 def _register_deletion_exclusions() -> None:
     """Keep people whose deletion was completed out of every campaign (DESIGN: the lead decides exceptions).
 
-    Two exclusions: all completed deletions, which a campaign skips only when the lead records a legal reason; and
-    the completed deletions the lead did not clear for legally required notices, which always apply.
+    Two exclusions: all completed deletions, which a campaign skips when the lead records a legal reason (a notice the
+    law requires); and the completed deletions whose request carries the lead's recorded reason to leave the person
+    out of such notices too, which always apply.
     """
     from breachdesk.campaigns.audience import register_exclusion
     from breachdesk.inquiries.selectors import person_ids_with_completed_deletion
@@ -56,6 +57,6 @@ def _register_deletion_exclusions() -> None:
     register_exclusion(
         "deletion_completed_not_cleared",
         lambda incident: person_ids_with_completed_deletion(incident=incident, legally_required=True),
-        label=_("Deletion completed, not cleared for legally required notices"),
+        label=_("Deletion completed, lead recorded a reason to omit legally required notices"),
         legal_override=False,
     )

@@ -21,6 +21,8 @@ INQUIRY_STATUS_CHANGED = "inquiry.status_changed"
 ACK_SENT = "inquiry.ack_sent"
 ACK_FAILED = "inquiry.ack_failed"
 ACK_REQUEUED = "inquiry.ack_requeued"
+ACK_LIMITED = "inquiry.ack_limited"
+SENDER_CONFIRMED = "inquiry.sender_confirmed"
 BLOCK_CREATED = "answer_block.created"
 BLOCK_APPROVED = "answer_block.approved"
 BLOCK_PREAPPROVED = "answer_block.preapproved"
@@ -36,6 +38,9 @@ REPLY_BATCH_SUBMITTED = "reply.batch_submitted"
 DELETION_REQUESTED = "deletion.requested"
 DELETION_COMPLETED = "deletion.completed"
 DELETION_DECIDED = "deletion.contact_decided"
+DELETION_VERIFIED = "deletion.verified"
+DELETION_LINK_SENT = "deletion.link_sent"
+DELETION_UNVERIFIED_TASK_DONE = "deletion.unverified_task_done"
 DESK_CONFIGURED = "desk.configured"
 MAILBOX_POLLED = "desk.mailbox_polled"
 
@@ -131,6 +136,14 @@ def ack_sent_event(*, inquiry: Inquiry, actor: Any, seconds: float) -> TimelineE
 
 def ack_failed_event(*, inquiry: Inquiry, actor: Any, error: str) -> TimelineEvent:
     return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_FAILED, data=_inq(inquiry, error=error))
+
+
+def ack_limited_event(*, inquiry: Inquiry, actor: Any, reason: str) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_LIMITED, data=_inq(inquiry, reason=reason))
+
+
+def sender_confirmed_event(*, inquiry: Inquiry, actor: Any) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=SENDER_CONFIRMED, data=_inq(inquiry))
 
 
 def _block(block: AnswerBlock) -> dict[str, Any]:
@@ -253,3 +266,24 @@ def mailbox_polled_event(*, incident: Incident, actor: Any, fetched: int, create
 
 def ack_requeued_event(*, inquiry: Inquiry, actor: Any, was: str) -> TimelineEvent:
     return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_REQUEUED, data=_inq(inquiry, was=was))
+
+
+def deletion_verified_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident,
+        actor=actor,
+        kind=DELETION_VERIFIED,
+        data=_deletion(deletion, method=deletion.verification_method),
+    )
+
+
+def deletion_link_sent_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident, actor=actor, kind=DELETION_LINK_SENT, data=_deletion(deletion)
+    )
+
+
+def deletion_unverified_task_done_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident, actor=actor, kind=DELETION_UNVERIFIED_TASK_DONE, data=_deletion(deletion)
+    )

@@ -41,7 +41,7 @@ def _is_member(request: HttpRequest, incident_id: int) -> bool:
     return bool(user.is_authenticated and Membership.objects.filter(incident_id=incident_id, user_id=user.pk).exists())
 
 
-def _open(request: HttpRequest, code: str) -> tuple[selectors.PageState, bool]:
+def public_open(request: HttpRequest, code: str) -> tuple[selectors.PageState, bool]:
     """Return the page state and whether this is a members' preview; 404 when the page is not public yet."""
     state = selectors.public_page_state(code=code)
     if state is None:
@@ -146,7 +146,7 @@ def _page_context(incident: Incident, *, preview: bool) -> dict[str, Any]:
 @require_GET
 def page(request: HttpRequest, code: str) -> HttpResponse:
     """Show the public incident page: the latest notice first, all notices, the FAQ, the desk and the self-check."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     language = translation.get_language() or settings.LANGUAGE_CODE
     if preview:
         incident = Incident.objects.get(pk=state.incident_id)
@@ -166,7 +166,7 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest, code: str) -> HttpResponse:
     """Serve the Atom feed of the published notices."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     language = translation.get_language() or settings.LANGUAGE_CODE
     etag = _etag(state, "feed", language)
     if not preview and _not_modified(request, etag):
@@ -199,7 +199,7 @@ def feed(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
     """Take a self-check. Every accepted input gets the same redirect to the same static page."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     if request.method == "POST":
         form = SelfCheckForm(request.POST)
         if form.is_valid():
@@ -237,7 +237,7 @@ def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def selfcheck_sent(request: HttpRequest, code: str) -> HttpResponse:
     """Say the one thing the self-check ever says: the result was mailed to the registered address."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     language = translation.get_language() or settings.LANGUAGE_CODE
     etag = _etag(state, "sent", language)
     if not preview and _not_modified(request, etag):

@@ -19,7 +19,13 @@ from breachdesk.campaigns.models import Campaign, Delivery
 from breachdesk.campaigns.rendering import item_labels, person_values, render_notice
 from breachdesk.campaigns.transports.base import Outcome, Transport
 from breachdesk.core.errors import ApplicationError
-from breachdesk.outbound.guard import Attachment, MisSendBlocked, OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.guard import (
+    Attachment,
+    MisSendBlocked,
+    OutboundMessage,
+    campaign_link_hosts,
+    outbound_guard_enforce,
+)
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
@@ -122,6 +128,7 @@ class EmailTransport(Transport):
             attachments=attachments,
             person_id=person.pk,
             allowed_addresses=self.allowed,
+            allowed_link_hosts=campaign_link_hosts(campaign),
         )
         problems = campaign_guard_check(
             campaign=campaign,

@@ -26,12 +26,15 @@ from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess, member_list
 from breachdesk.inquiries import forms, learning, selectors, services
 from breachdesk.inquiries.intake.receive import read_attachment
+from breachdesk.inquiries.intake.sender import dmarc_warning
 from breachdesk.inquiries.labels import LABELS
 from breachdesk.inquiries.mailer import desk_config
 from breachdesk.inquiries.models import Channel, Inquiry, InquiryStatus, Reply
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
 from breachdesk.registry.masking import mask
 from breachdesk.web.views.base import incident_view
+
+MAIL_CHANNELS = (Channel.EMAIL, Channel.UPLOAD)
 
 LIST_FIELDS = (
     "id",
@@ -178,10 +181,13 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             inquiry=inquiry,
             sender_email=email if can_pii else mask("email", email),
             sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
+            reply_to=(inquiry.reply_to or "") if can_pii else mask("email", inquiry.reply_to or ""),
+            dmarc_warning=dmarc_warning(inquiry.auth_results) if inquiry.channel in MAIL_CHANNELS else "",
             messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
             explanation=learning.inquiry_explanation(inquiry),
             label_choices=list(LABELS.items()),
             person=person,
+            suggested=inquiry.suggested_person if person is None else None,
             person_items=person.item_keys if person is not None and can_pii else [],
             replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
             deletions=inquiry.deletion_requests.all(),
@@ -363,6 +369,38 @@ def deletion_complete(request: AuthedRequest, deletion_id: int, *, access: Incid
     reply = services.deletion_complete(deletion=deletion, actor=request.user)
     if reply is not None:
         messages.success(request, _("Done. The confirmation reply was drafted."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_send_link(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Mail the confirmation link to the suggested person's registered address (never the requester's)."""
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    try:
+        services.deletion_send_confirmation(deletion=deletion, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The confirmation link was sent to the registered address."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_verify_phone(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Record a verification by phone, with the questions asked."""
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    try:
+        services.deletion_verify_phone(
+            deletion=deletion, actor=request.user, questions=str(request.POST.get("questions", ""))[:500]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The phone verification was recorded."))
     return to("deletion_list", access)
 
 
