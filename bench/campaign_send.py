@@ -1,12 +1,21 @@
-"""Benchmark a campaign: the fan-out of N deliveries (raw driver) and the send loop against a local SMTP sink.
+"""Benchmark the campaign send loop against bare smtplib, and the throttle across workers. Print one JSON line.
 
-Fill a registry with N affected people (the registry's own bulk import path is not measured here: people are
-inserted directly, encrypted with the incident's key), start an approved campaign (which fans out N delivery rows),
-then run the real worker (sandboxed render, both mis-send guards, Django's SMTP backend) against an aiosmtpd sink on
-127.0.0.1 for ``--send`` deliveries (default 2,000; sending is the slow half). Print one JSON line.
+Fill a registry with affected people (inserted directly, encrypted with the incident's key), start an approved
+campaign (the fan-out of its delivery rows is timed too), then:
 
-    .venv/bin/python bench/campaign_send.py --deliveries 100000 --send 2000
-    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python bench/campaign_send.py
+- **baseline**: the same messages, rendered beforehand, sent with bare ``smtplib`` over one connection;
+- **measured**: the real worker (sandboxed render, both mis-send guards, Django's SMTP backend, two committed
+  transitions per message) for the same number of messages: in this process for ``--workers 1``, else that many
+  ``breachdesk db_worker`` processes (PostgreSQL);
+- **throttle** (``--throttle R``): a second campaign limited to R messages/s, worked by ``--workers`` processes; the
+  rate the sink saw over ``--throttle-seconds`` (after 5 s of warm-up) against R.
+
+Both runs send to one aiosmtpd sink in its own process. ``ratio`` is ``baseline_seconds / seconds`` (1.0: as fast as
+bare smtplib).
+
+    .venv/bin/python bench/campaign_send.py --messages 2000
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python bench/campaign_send.py --workers 4
+    .venv/bin/python bench/campaign_send.py --messages 500 --throttle 20 --throttle-seconds 60 --workers 2
 """
 
 from __future__ import annotations
@@ -14,21 +23,24 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
+import signal
+import smtplib
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+OPEN_WORK = ("pending", "claimed", "sending", "failed_temporary")
 
 
 def setup_django(var_dir: str) -> None:
     os.environ.setdefault("BREACHDESK_VAR_DIR", var_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "breachdesk.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
     sys.path.insert(0, str(ROOT / "src"))
     import django
     from django.core.management import call_command
@@ -37,93 +49,110 @@ def setup_django(var_dir: str) -> None:
     call_command("migrate", verbosity=0)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def wait_for(condition: Any, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
 
 
-class Sink:
-    """Accept every message and count it (aiosmtpd handler)."""
+def campaign_new(incident: Any, pr: Any, legal: Any, *, name: str, throttle: int) -> Any:
+    from breachdesk.campaigns import services
 
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.count += 1
-        return "250 Message accepted"
-
-
-def people_insert(incident: Any, n: int) -> None:
-    """Insert N affected people with encrypted contact data and blind indexes, through the raw driver."""
-    from django.db import connection, transaction
-    from django.utils import timezone
-
-    from breachdesk.campaigns.bulk import _insert, db_time
-    from breachdesk.core.crypto import cipher_for
-    from breachdesk.registry import items
-
-    cipher = cipher_for(incident.pk)
-    stamp = db_time(timezone.now())
-    mask = items.mask_of(["name", "email", "address", "phone"])
-    columns = (
-        "incident_id",
-        "member_id",
-        "bidx_email",
-        "name_enc",
-        "email_enc",
-        "postal_code_enc",
-        "address_enc",
-        "affected",
-        "items",
-        "source",
-        "created_at",
-        "updated_at",
+    template = services.template_create(
+        incident=incident,
+        actor=pr,
+        name=name,
+        subject="個人情報漏えいに関するお知らせ",
+        body_text="{{ person.name }} 様\n漏えいした情報：{{ items_text }}\n原因：{{ incident.cause }}\n"
+        "お問い合わせ：{{ desk.email }}\n",
     )
+    services.template_approve(template=template, actor=legal, version_number=1)
+    campaign = services.campaign_create(
+        incident=incident,
+        actor=pr,
+        name=name,
+        template=template,
+        throttle_per_second=throttle,
+        desk_email="desk@bench.example.jp",
+    )
+    return services.campaign_approve(campaign=campaign, actor=legal)
 
-    def rows() -> Any:
-        for i in range(n):
-            email = f"user{i}@example.jp"
-            yield (
-                incident.pk,
-                f"B{i:09d}",
-                cipher.blind_index("email", email),
-                cipher.encrypt("name", f"山田 太郎{i}"),
-                cipher.encrypt("email", email),
-                cipher.encrypt("postal_code", "150-0001"),
-                cipher.encrypt("address", f"東京都渋谷区神宮前{i % 9 + 1}-1-1"),
-                True,
-                mask,
-                "master",
-                stamp,
-                stamp,
-            )
 
-    with transaction.atomic():
-        _insert("registry_person", columns, rows())
-    connection.close()
+def baseline(campaign: Any, n: int, port: int) -> float:
+    """Render ``n`` of the campaign's messages beforehand, then time bare smtplib sending them over one connection."""
+    from breachdesk.campaigns.models import Delivery
+    from breachdesk.campaigns.transports.base import Outcome
+    from breachdesk.campaigns.transports.email import EmailTransport
+    from breachdesk.campaigns.worker import message_id_for
+
+    transport = EmailTransport(campaign=campaign)
+    prepared = []
+    for delivery in Delivery.objects.filter(campaign=campaign).select_related("person").order_by("id")[:n]:
+        delivery.campaign = campaign
+        delivery.message_id = message_id_for(delivery)
+        built = transport.build(delivery)
+        if isinstance(built, Outcome):
+            raise RuntimeError(f"delivery {delivery.pk} cannot be built: {built.code}")
+        email = built[0]
+        prepared.append((email.from_email, email.to, email.message().as_bytes()))
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as smtp:
+        for sender, to, data in prepared:
+            smtp.sendmail(sender, to, data)
+    return time.perf_counter() - started
+
+
+def workers_start(k: int, env: dict[str, str], logs: Path) -> list[subprocess.Popen[bytes]]:
+    bin_dir = Path(sys.executable).parent
+    return [
+        subprocess.Popen(
+            [str(bin_dir / "breachdesk"), "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            env=env,
+            stdout=(logs / f"worker{i}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for i in range(k)
+    ]
+
+
+def workers_stop(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.send_signal(signal.SIGTERM)
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--deliveries", type=int, default=100_000)
-    parser.add_argument("--send", type=int, default=2_000, help="how many deliveries the send loop works")
-    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--messages", type=int, default=2_000, help="messages sent by each side")
+    parser.add_argument("--deliveries", type=int, default=0, help="fan-out size (default: --messages)")
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--throttle", type=int, default=0, help="messages/s of the throttle measurement (0: skip)")
+    parser.add_argument("--throttle-seconds", type=float, default=60.0)
     args = parser.parse_args()
+    deliveries = max(args.deliveries, args.messages)
     with tempfile.TemporaryDirectory(prefix="bench-campaign-") as tmp:
         setup_django(tmp)
-        from aiosmtpd.controller import Controller
         from django.conf import settings
         from django.contrib.auth import get_user_model
+        from django.db import connection
 
         from breachdesk.campaigns import services, worker
         from breachdesk.campaigns.models import Delivery
         from breachdesk.campaigns.selectors import campaign_counts
         from breachdesk.core.roles import Role
         from breachdesk.incidents import services as incidents
-        from breachdesk.incidents.models import Incident
+        from breachdesk.testing.crash import people_insert
+        from breachdesk.testing.scaleout import _free_port, _wait_for_port
+        from breachdesk.testing.sink_process import read_log
+        from breachdesk.work.models import WorkerBeat
 
         code = f"bench-campaign-{int(time.time())}"
         users = get_user_model().objects
@@ -136,63 +165,136 @@ def main() -> None:
         )
         incidents.membership_add(incident=incident, actor=lead, user=pr, role=Role.PR)
         incidents.membership_add(incident=incident, actor=lead, user=legal, role=Role.REVIEWER)
-        people_insert(incident, args.deliveries)
+        people_insert(incident, deliveries, domain="example.jp")
 
-        sink = Sink()
-        port = free_port()
-        controller = Controller(sink, hostname="127.0.0.1", port=port)
-        controller.start()
+        port = _free_port()
+        sink_log = Path(tmp) / "sink.log"
+        env = {
+            **os.environ,
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(port),
+            "SECRET_KEY": settings.SECRET_KEY,
+            "BREACHDESK_VAR_DIR": tmp,
+        }
+        sink = subprocess.Popen(
+            [sys.executable, "-m", "breachdesk.testing.sink_process", "--port", str(port), "--out", str(sink_log)],
+            env=env,
+        )
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        result: dict[str, Any] = {}
+        processes: list[subprocess.Popen[bytes]] = []
         try:
-            template = services.template_create(
-                incident=incident,
-                actor=pr,
-                name="bench",
-                subject="個人情報漏えいに関するお知らせ",
-                body_text="{{ person.name }} 様\n漏えいした情報：{{ items_text }}\n原因：{{ incident.cause }}\n"
-                "お問い合わせ：{{ desk.email }}\n",
-            )
-            services.template_approve(template=template, actor=legal, version_number=1)
-            campaign = services.campaign_create(
-                incident=incident,
-                actor=pr,
-                name="bench",
-                template=template,
-                throttle_per_second=1_000_000,
-                desk_email="desk@bench.example.jp",
-            )
-            campaign = services.campaign_approve(campaign=campaign, actor=legal)
+            _wait_for_port(port, sink)
+            campaign = campaign_new(incident, pr, legal, name="bench", throttle=1_000_000)
             started = time.perf_counter()
             campaign = services.campaign_start(campaign=campaign, actor=lead)
             fanout = time.perf_counter() - started
-            assert Delivery.objects.filter(campaign=campaign).count() == args.deliveries
+            assert Delivery.objects.filter(campaign=campaign).count() == deliveries
 
-            started = time.perf_counter()
-            report = worker.campaign_work(campaign_id=campaign.pk, batch_size=args.batch, max_deliveries=args.send)
-            send_seconds = time.perf_counter() - started
+            baseline_seconds = baseline(campaign, args.messages, port)
+            wait_for(lambda: len(read_log(sink_log)) >= args.messages, 30)
+            before = len(read_log(sink_log))
+
+            if args.workers == 1:
+                started = time.perf_counter()
+                report = worker.campaign_work(
+                    campaign_id=campaign.pk, batch_size=args.batch, max_deliveries=args.messages
+                )
+                seconds = time.perf_counter() - started
+                sent = report.outcomes.get("sent", 0)
+            else:
+                # Start the workers idle (pause the campaign), wait for their heartbeats, then time the send.
+                services.campaign_pause(campaign=campaign, actor=lead)
+                if deliveries > args.messages:
+                    raise SystemExit("--workers > 1 sends the whole campaign: leave --deliveries at --messages")
+                connection.close()
+                processes = workers_start(args.workers, env, Path(tmp))
+                wait_for(lambda: WorkerBeat.objects.count() >= args.workers, 120)
+                started = time.perf_counter()
+                services.campaign_resume(campaign=campaign, actor=lead)
+                open_rows = Delivery.objects.filter(campaign=campaign, status__in=OPEN_WORK)
+                if not wait_for(lambda: not open_rows.exists(), 3600):
+                    raise SystemExit(f"the workers left {open_rows.count()} deliveries open after an hour")
+                seconds = time.perf_counter() - started
+                sent = Delivery.objects.filter(campaign=campaign, status="sent").count()
+            wait_for(lambda: len(read_log(sink_log)) - before >= sent, 30)
+            received = len(read_log(sink_log)) - before
             counts = campaign_counts(campaign=campaign)
+            result = {
+                "bench": "campaign_send",
+                "messages": args.messages,
+                "seconds": round(seconds, 3),
+                "baseline_seconds": round(baseline_seconds, 3),
+                "ratio": round(baseline_seconds / seconds, 3),
+                "database": connection.vendor,
+                "workers": args.workers,
+                "messages_per_second": round(args.messages / seconds, 1),
+                "baseline_messages_per_second": round(args.messages / baseline_seconds, 1),
+                "sent": sent,
+                "received_by_sink": received,
+                "deliveries": deliveries,
+                "fanout_seconds": round(fanout, 3),
+                "fanout_per_second": round(deliveries / fanout),
+                "counts_add_up": counts.adds_up,
+                "guards": "outbound_guard_enforce + campaign_guard_check on every message",
+            }
+            if args.throttle:
+                result.update(throttle_measure(args, incident, pr, legal, lead, sink_log, env, tmp, processes))
         finally:
-            controller.stop()
-        print(
-            json.dumps(
-                {
-                    "bench": "campaign_send",
-                    "database": os.environ.get("DATABASE_URL", "sqlite").split("://")[0],
-                    "deliveries": args.deliveries,
-                    "fanout_seconds": round(fanout, 3),
-                    "fanout_per_second": round(args.deliveries / fanout),
-                    "sent": report.outcomes.get("sent", 0),
-                    "received_by_sink": sink.count,
-                    "send_seconds": round(send_seconds, 3),
-                    "send_per_second": round(report.total / send_seconds, 1),
-                    "counts_add_up": counts.adds_up,
-                    "guard": "outbound_guard_enforce + campaign_guard_check on every message",
-                }
-            )
-        )
-        Incident.objects.filter(pk=incident.pk).exists()
+            workers_stop(processes)
+            sink.send_signal(signal.SIGTERM)
+            sink.wait(timeout=10)
+        print(json.dumps(result))
+
+
+def throttle_measure(
+    args: Any,
+    incident: Any,
+    pr: Any,
+    legal: Any,
+    lead: Any,
+    sink_log: Path,
+    env: dict[str, str],
+    tmp: str,
+    processes: list[subprocess.Popen[bytes]],
+) -> dict[str, Any]:
+    """Run a campaign throttled to ``--throttle`` messages/s with ``--workers`` processes; compare the sink's rate."""
+    from breachdesk.campaigns import services
+    from breachdesk.registry.models import Person
+    from breachdesk.testing.crash import people_insert
+    from breachdesk.testing.sink_process import read_times
+    from breachdesk.work.models import WorkerBeat
+
+    warmup = 5.0
+    wanted = int(args.throttle * (args.throttle_seconds + warmup + 5))
+    have = Person.objects.filter(incident=incident, affected=True).count()
+    if wanted > have:
+        people_insert(incident, wanted - have, domain=f"t{int(time.time())}.example.jp")
+    if not processes:
+        processes.extend(workers_start(args.workers, env, Path(tmp)))
+    wait_for(lambda: WorkerBeat.objects.count() >= args.workers, 120)
+    campaign = campaign_new(incident, pr, legal, name="throttle", throttle=args.throttle)
+    start_line = len(read_times(sink_log))
+    services.campaign_start(campaign=campaign, actor=lead)
+    wait_for(lambda: False, warmup + args.throttle_seconds + 2)
+    services.campaign_pause(campaign=campaign, actor=lead, reason="bench over")
+    times = read_times(sink_log)[start_line:]
+    if not times:
+        return {"throttle_per_second": args.throttle, "throttle_measured_per_second": 0.0}
+    window_start = times[0] + warmup
+    window_end = window_start + args.throttle_seconds
+    in_window = sum(1 for t in times if window_start <= t < window_end)
+    rate = in_window / args.throttle_seconds
+    return {
+        "throttle_per_second": args.throttle,
+        "throttle_workers": args.workers,
+        "throttle_window_seconds": args.throttle_seconds,
+        "throttle_measured_per_second": round(rate, 2),
+        "throttle_error": round((rate - args.throttle) / args.throttle, 4),
+        "throttle_within_5_percent": abs(rate - args.throttle) <= 0.05 * args.throttle,
+    }
 
 
 if __name__ == "__main__":

@@ -167,6 +167,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "django_htmx",
+    # Before django_tasks_db: its ``db_worker`` command is ours (a subclass that beats, reaps and finds work).
+    "breachdesk.work",
     "django_tasks",
     "django_tasks_db",
     "axes",
@@ -368,6 +370,8 @@ for _proxy in BREACHDESK_TRUSTED_PROXIES:  # a bad entry stops start-up with its
         raise ImproperlyConfigured(
             f"BREACHDESK_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network (10.0.0.5, 10.0.0.0/8)."
         ) from None
+# The receiving mail servers' authserv-ids: only their Authentication-Results header counts (empty: the topmost one).
+BREACHDESK_AUTHSERV_IDS = envlist("BREACHDESK_AUTHSERV_IDS", [])
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("BREACHDESK_MAX_FORM_BYTES", 5 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -432,9 +436,29 @@ LOGGING = {
 }
 
 BREACHDESK_SITE_NAME = envstr("BREACHDESK_SITE_NAME", "breachdesk")
-# How many db_worker processes a started campaign wakes; they share its delivery queue (docs/operations.md).
-BREACHDESK_CAMPAIGN_PARALLELISM = envint("BREACHDESK_CAMPAIGN_PARALLELISM", 2, minimum=1, maximum=64)
+# Background work heals itself (docs/operations.md): each db_worker beats every BREACHDESK_WORKER_BEAT_SECONDS; one
+# silent for BREACHDESK_WORKER_DEAD_AFTER seconds is dead and any live worker takes its work back.
+BREACHDESK_WORKER_BEAT_SECONDS = envint("BREACHDESK_WORKER_BEAT_SECONDS", 5, minimum=1, maximum=60)
+BREACHDESK_WORKER_DEAD_AFTER = envint("BREACHDESK_WORKER_DEAD_AFTER", 30, minimum=10, maximum=110)
+if BREACHDESK_WORKER_DEAD_AFTER < 3 * BREACHDESK_WORKER_BEAT_SECONDS:
+    raise ImproperlyConfigured(
+        f"BREACHDESK_WORKER_DEAD_AFTER={BREACHDESK_WORKER_DEAD_AFTER} must be at least three heartbeats "
+        f"(3 × BREACHDESK_WORKER_BEAT_SECONDS = {3 * BREACHDESK_WORKER_BEAT_SECONDS})."
+    )
+# Health: a running campaign or a pending acknowledgment that has not moved for this many seconds while work is due
+# is "attention"; so is a task RUNNING for longer than BREACHDESK_TASK_RUNNING_LIMIT seconds.
+BREACHDESK_STALL_AFTER = envint("BREACHDESK_STALL_AFTER", 300, minimum=30, maximum=86_400)
+BREACHDESK_TASK_RUNNING_LIMIT = envint("BREACHDESK_TASK_RUNNING_LIMIT", 1800, minimum=60, maximum=86_400)
+# How often one of the workers polls the desk mailboxes (IMAP).
+BREACHDESK_MAILBOX_POLL_SECONDS = envint("BREACHDESK_MAILBOX_POLL_SECONDS", 20, minimum=5, maximum=3600)
+# A campaign paused because its relay refused or could not be reached is probed after 15 s, doubling up to this.
+BREACHDESK_RELAY_PROBE_MAX_SECONDS = envint("BREACHDESK_RELAY_PROBE_MAX_SECONDS", 300, minimum=15, maximum=3600)
 # The public self-check's limits per hour: requests from one address, and checks of one email or member ID.
 BREACHDESK_SELFCHECK_PER_IP_HOUR = envint("BREACHDESK_SELFCHECK_PER_IP_HOUR", 20, minimum=1, maximum=10_000)
+# Result mails per registered address per hour (mails sent, never requests: a stranger cannot block a person's check).
 BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR = envint("BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR", 3, minimum=1, maximum=100)
+# Self-check requests per incident per hour, from everyone together.
+BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR = envint(
+    "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000, minimum=1, maximum=10_000_000
+)
 BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from breachdesk.core.four_eyes import SecondPersonRequired
 
 
 class TemplateInvalid(ValidationFailed):
@@ -23,7 +24,7 @@ class WrongState(Conflict):
     code = "campaigns.wrong_state"
 
 
-class SelfApproval(PermissionDenied):
+class SelfApproval(SecondPersonRequired):
     """Refuse an approval by the author of what is to be approved (four eyes)."""
 
     code = "campaigns.self_approval"

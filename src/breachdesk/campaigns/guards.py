@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from breachdesk.campaigns.models import CampaignStatus
+from breachdesk.core.four_eyes import four_eyes_violated
 from breachdesk.core.jptext import normalize_email
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ def letter_filename(delivery: Delivery) -> str:
 def version_approval_problems(version: TemplateVersion | None) -> list[str]:
     if version is None or not version.is_approved:
         return ["campaigns.guard.not_approved"]
-    if version.author_id is not None and version.approved_by_id == version.author_id:
+    if four_eyes_violated(approver=version.approved_by_id, writers=[version.author_id]):
         return ["campaigns.guard.not_approved"]
     return []
 

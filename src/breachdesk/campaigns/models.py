@@ -126,6 +126,12 @@ class Campaign(BaseModel):
     # A token bucket shared by every worker of the campaign: the throttle holds however many workers run.
     tokens = models.FloatField(default=0.0)
     tokens_at = models.DateTimeField(null=True, blank=True)
+    # Why the campaign is paused ("" for a person's pause): "relay_unavailable" and "guard_blocked" are set by a worker.
+    # While the relay is down, workers probe it at ``relay_probe_at`` (backoff after ``relay_failures`` probes) and
+    # resume the campaign when it answers.
+    pause_reason = models.CharField(_("pause reason"), max_length=40, blank=True)
+    relay_probe_at = models.DateTimeField(null=True, blank=True)
+    relay_failures = models.PositiveSmallIntegerField(default=0)
     is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:

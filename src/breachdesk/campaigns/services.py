@@ -12,10 +12,9 @@ Who may do what (checked here, not only in views):
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -39,11 +38,12 @@ from breachdesk.campaigns.models import (
 from breachdesk.campaigns.rendering import render_notice, sample_person
 from breachdesk.campaigns.sandbox import template_validate
 from breachdesk.core.errors import Conflict, NotFound, ValidationFailed
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.jptext import normalize_email
 from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
-from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.guard import OutboundMessage, campaign_link_hosts, outbound_guard_enforce
 
 S = DeliveryStatus
 EDIT_ROLES = frozenset({Role.LEAD.value, Role.PR.value})
@@ -90,21 +90,15 @@ def _clean(obj: Any) -> None:
 
 
 def _wake(campaign: Campaign) -> None:
-    """Ask the workers to work the campaign once the current transaction commits.
+    """Nudge a worker once the current transaction commits, for a quick start.
 
-    One task per ``BREACHDESK_CAMPAIGN_PARALLELISM``: each ``db_worker`` process that picks one up claims deliveries
-    in batches (``SKIP LOCKED`` on PostgreSQL), so N workers share one campaign and no delivery is sent twice.
+    Nothing depends on the nudge: every ``db_worker`` looks for running campaigns with claimable deliveries in its
+    loop, and any number of them share one campaign (``SKIP LOCKED`` on PostgreSQL), so no delivery is sent twice.
     """
     from breachdesk.campaigns.tasks import campaign_wake
 
     campaign_id = campaign.pk
-    parallelism = settings.BREACHDESK_CAMPAIGN_PARALLELISM
-
-    def enqueue() -> None:
-        for _ in range(parallelism):
-            campaign_wake.enqueue(campaign_id=campaign_id)
-
-    transaction.on_commit(enqueue)
+    transaction.on_commit(lambda: campaign_wake.enqueue(campaign_id=campaign_id))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -211,8 +205,7 @@ def template_approve(*, template: NoticeTemplate, actor: User, version_number: i
             )
         if version.is_approved:
             raise WrongState("This version is already approved.", code="campaigns.already_approved")
-        if version.author_id == actor.pk:
-            raise SelfApproval("The author of a version cannot approve it; ask a second person.")
+        four_eyes_require(approver=actor, writers=[version.author_id], what="template version", error=SelfApproval)
         version.approved_by = actor
         version.approved_at = timezone.now()
         version.save(update_fields=["approved_by", "approved_at", "updated_at"])
@@ -263,6 +256,7 @@ def template_test_send(
                 html=rendered.html,
                 person_id=None,
                 allowed_addresses=frozenset(internal | {a for a in (campaign.desk_email if campaign else "",) if a}),
+                allowed_link_hosts=campaign_link_hosts(campaign),
             )
             outbound_guard_enforce(message=message)
             email = EmailMultiAlternatives(subject, rendered.text, to=[address], connection=connection)
@@ -406,8 +400,7 @@ def campaign_approve(*, campaign: Campaign, actor: User) -> Campaign:
         campaign = lock_objects.campaign_for_update().select_related("incident", "template").get(pk=campaign.pk)
         if campaign.status != CampaignStatus.DRAFT:
             raise WrongState("Only a draft campaign can be approved.")
-        if campaign.created_by_id == actor.pk:
-            raise SelfApproval("The creator of a campaign cannot approve it; ask a second person.")
+        four_eyes_require(approver=actor, writers=[campaign.created_by_id], what="campaign", error=SelfApproval)
         campaign.template_version = _current_approved_version(campaign)
         campaign.status = CampaignStatus.APPROVED
         campaign.approved_by = actor
@@ -477,7 +470,9 @@ def _pause(*, campaign: Campaign, actor: Any, reason: str) -> Campaign:
         if campaign.status != CampaignStatus.RUNNING:
             raise WrongState("Only a running campaign can be paused.")
         campaign.status = CampaignStatus.PAUSED
-        campaign.save(update_fields=["status", "updated_at"])
+        # A worker's pause (guard, relay) keeps its reason code on the row; a person's is only on the timeline.
+        campaign.pause_reason = reason[:40] if isinstance(actor, str) else ""
+        campaign.save(update_fields=["status", "pause_reason", "updated_at"])
         events.campaign_paused_event(campaign=campaign, actor=actor, reason=reason)
     return campaign
 
@@ -488,6 +483,57 @@ def campaign_pause_by_guard(*, campaign: Campaign, worker: str) -> None:
         _pause(campaign=campaign, actor=worker, reason="guard_blocked")
 
 
+RELAY_DOWN = "relay_unavailable"
+RELAY_PROBE_FIRST = timedelta(seconds=15)
+
+
+def campaign_pause_by_relay(*, campaign: Campaign, worker: str, now: datetime) -> None:
+    """Pause a campaign whose relay refused or could not be reached for a whole batch; workers probe it with backoff.
+
+    The deliveries wait in ``pending`` with no attempt counted, so an outage of any length burns no retries.
+    """
+    with contextlib.suppress(WrongState), transaction.atomic():
+        _pause(campaign=campaign, actor=worker, reason=RELAY_DOWN)
+        Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=now + RELAY_PROBE_FIRST, relay_failures=0)
+
+
+def campaign_relay_probe_due(*, now: datetime, worker: str) -> int | None:
+    """Take the next due relay probe (one worker per turn); return the campaign id, or None."""
+    from django.conf import settings
+
+    for campaign in Campaign.objects.filter(
+        status=CampaignStatus.PAUSED, pause_reason=RELAY_DOWN, relay_probe_at__lte=now
+    ).only("pk", "relay_failures", "relay_probe_at"):
+        wait = min(
+            RELAY_PROBE_FIRST * (2 ** (campaign.relay_failures + 1)),
+            timedelta(seconds=settings.BREACHDESK_RELAY_PROBE_MAX_SECONDS),
+        )
+        taken = Campaign.objects.filter(
+            pk=campaign.pk,
+            status=CampaignStatus.PAUSED,
+            pause_reason=RELAY_DOWN,
+            relay_probe_at=campaign.relay_probe_at,
+        ).update(relay_probe_at=now + wait, relay_failures=campaign.relay_failures + 1)
+        if taken:
+            return campaign.pk
+    return None
+
+
+def campaign_resume_by_relay(*, campaign_id: int, worker: str) -> bool:
+    """Resume a campaign paused for its relay once the relay answers again; False if a person changed it meanwhile."""
+    with transaction.atomic():
+        campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign_id)
+        if campaign.status != CampaignStatus.PAUSED or campaign.pause_reason != RELAY_DOWN:
+            return False
+        campaign.status = CampaignStatus.RUNNING
+        campaign.pause_reason = ""
+        campaign.relay_probe_at = None
+        campaign.relay_failures = 0
+        campaign.save(update_fields=["status", "pause_reason", "relay_probe_at", "relay_failures", "updated_at"])
+        events.campaign_resumed_event(campaign=campaign, actor=worker)
+    return True
+
+
 def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:
     """Resume a paused campaign and wake workers."""
     require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="resume a campaign")
@@ -496,7 +542,10 @@ def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:
         if campaign.status != CampaignStatus.PAUSED:
             raise WrongState("Only a paused campaign can be resumed.")
         campaign.status = CampaignStatus.RUNNING
-        campaign.save(update_fields=["status", "updated_at"])
+        campaign.pause_reason = ""
+        campaign.relay_probe_at = None
+        campaign.relay_failures = 0
+        campaign.save(update_fields=["status", "pause_reason", "relay_probe_at", "relay_failures", "updated_at"])
         events.campaign_resumed_event(campaign=campaign, actor=actor)
         _wake(campaign)
     return campaign

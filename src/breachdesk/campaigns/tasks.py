@@ -1,27 +1,20 @@
-"""Wake campaign workers. The task holds no send logic: it recovers stale rows and runs ``worker.campaign_work``."""
+"""Wake campaign workers. The task holds no send logic: it works one slice of ``worker.campaign_work``.
+
+It is only a nudge for a quick start: every ``db_worker`` finds running campaigns with claimable deliveries in its own
+loop (``work.duties``), so a wake task that is lost, or never queued, cannot stall a campaign.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django_tasks import task
+
+SLICE_SECONDS = 10.0
 
 
 @task()
 def campaign_wake(*, campaign_id: int) -> dict[str, object]:
-    """Work one campaign until its queue is empty or it stops; come back for retries and schedules."""
+    """Work one campaign for a slice; the workers' loop does the rest."""
     from breachdesk.campaigns import worker
-    from breachdesk.campaigns.models import Campaign, CampaignStatus
 
-    worker.deliveries_recover(now=timezone.now(), campaign_id=campaign_id)
-    report = worker.campaign_work(campaign_id=campaign_id)
-    status = Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).first()
-    again = None
-    if status == CampaignStatus.RUNNING:
-        again = report.not_before or worker.next_retry_at(campaign_id=campaign_id)
-        if again is not None:
-            campaign_wake.using(run_after=max(again, timezone.now() + timedelta(seconds=1))).enqueue(
-                campaign_id=campaign_id
-            )
+    report = worker.campaign_work(campaign_id=campaign_id, seconds=SLICE_SECONDS)
     return {"campaign": campaign_id, "outcomes": dict(report.outcomes), "stopped": report.stopped}

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from breachdesk.campaigns import events, lock_objects
@@ -51,6 +51,8 @@ STATUS_CHECK_EVERY = 20
 STALE_AFTER = timedelta(minutes=15)
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=1)
+# This many relay failures in a row (or a whole smaller batch) mean the relay is down: the campaign pauses itself.
+RELAY_DOWN_AFTER = 5
 
 
 class Clock(Protocol):
@@ -196,6 +198,9 @@ def delivery_mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> 
 
 
 def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> tuple[str, str]:
+    if outcome.relay:
+        # The relay, not the recipient, failed: nothing was handed over, so the row waits for the relay, unpunished.
+        return S.PENDING, outcome.code
     if outcome.kind == OutcomeKind.SENT:
         return S.SENT, ""
     if outcome.kind == OutcomeKind.UNCERTAIN:
@@ -217,6 +222,8 @@ def delivery_record_outcome(
         fields["sent_at"] = now
     if status == S.FAILED_TEMPORARY:
         fields["next_attempt_at"] = now + backoff(delivery.attempts)
+    if outcome.relay:
+        fields.update(attempts=F("attempts") - 1, claimed_by="")
     with transaction.atomic():
         changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
         if not changed:
@@ -341,19 +348,28 @@ def campaign_work(
     transport_factory: Callable[[Campaign], Transport] | None = None,
     max_deliveries: int | None = None,
     wait: bool = True,
+    seconds: float | None = None,
 ) -> WorkReport:
     """Send the campaign's email deliveries until none is claimable, the campaign stops running, or a guard blocks.
 
     ``wait=False`` returns instead of sleeping for the throttle or a schedule (tests, and one-shot task runs).
+    ``seconds`` bounds the run (checked between batches): ``db_worker`` works campaigns in slices, so one campaign
+    never holds a worker from the others, the desk or its tasks. The claims carry the name of the worker beating in
+    this process (``work.heartbeat``), so the reaper can tell whose rows they are.
     """
-    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard
+    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard, campaign_pause_by_relay
     from breachdesk.campaigns.transports.email import EmailTransport
+    from breachdesk.work.heartbeat import current_worker_id
 
-    report = WorkReport(worker=worker or worker_name())
+    report = WorkReport(worker=worker or current_worker_id() or worker_name())
+    deadline = None if seconds is None else time.monotonic() + seconds
     campaign = _campaign_for_work(campaign_id)
     transport = transport_factory(campaign) if transport_factory else EmailTransport(campaign=campaign)
     try:
         while max_deliveries is None or report.total < max_deliveries:
+            if deadline is not None and time.monotonic() >= deadline:
+                report.stopped = "slice"
+                break
             want = batch_size if max_deliveries is None else min(batch_size, max_deliveries - report.total)
             grant = campaign_take_tokens(campaign_id=campaign_id, want=want, now=clock.now())
             if grant.status != CampaignStatus.RUNNING:
@@ -367,7 +383,7 @@ def campaign_work(
                 if not wait:
                     report.stopped, report.not_before = "throttled", grant.not_before
                     break
-                clock.sleep(grant.wait)
+                clock.sleep(grant.wait if deadline is None else min(grant.wait, max(0.0, deadline - time.monotonic())))
                 continue
             ids = deliveries_claim(
                 campaign_id=campaign_id,
@@ -388,13 +404,17 @@ def campaign_work(
         _summarise(campaign, report)
     if report.stopped == "blocked":
         campaign_pause_by_guard(campaign=campaign, worker=report.worker)
+    if report.stopped == "relay_down":
+        campaign_pause_by_relay(campaign=campaign, worker=report.worker, now=clock.now())
     campaign_finish_if_done(campaign_id=campaign_id, now=clock.now())
     return report
 
 
 def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report: WorkReport, clock: Clock) -> bool:
-    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block)."""
+    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
+    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller)."""
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
+    relay_failures = 0
     for index, delivery in enumerate(deliveries):
         if index % STATUS_CHECK_EVERY == 0:
             status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
@@ -415,6 +435,12 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
         )
         report.outcomes[status] += 1
         report.unsummarised[status] += 1
+        relay_failures = relay_failures + 1 if outcome.relay else 0
+        if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
+            rest = [d.pk for d in deliveries[index + 1 :]]
+            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
+            report.stopped = "relay_down"
+            return False
         if outcome.blocked:
             report.blocked += 1
             rest = [d.pk for d in deliveries[index + 1 :]]
@@ -427,48 +453,68 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
 # ---------------------------------------------------------------------------------------------------------------------
 # Recovery
 # ---------------------------------------------------------------------------------------------------------------------
+def _recover_rows(*, campaign: Campaign, sending: list[tuple[int, str]], claimed: list[int], now: datetime) -> None:
+    """Move rows whose worker is gone: ``sending`` → ``uncertain``, ``claimed`` → ``pending`` (or ``cancelled``)."""
+    Delivery.objects.filter(pk__in=[u[0] for u in sending], status=S.SENDING).update(
+        status=S.UNCERTAIN, last_error="campaigns.worker_lost", updated_at=now
+    )
+    back = S.CANCELLED if campaign.status == CampaignStatus.CANCELLED else S.PENDING
+    Delivery.objects.filter(pk__in=claimed, status=S.CLAIMED).update(status=back, claimed_by="", updated_at=now)
+    DeliveryEvent.objects.bulk_create(
+        [
+            _event(pk, S.SENDING, S.UNCERTAIN, now, "recovery", code="campaigns.worker_lost", message_id=mid)
+            for pk, mid in sending
+        ]
+        + [_event(pk, S.CLAIMED, back, now, "recovery", code="campaigns.worker_lost") for pk in claimed]
+    )
+    events.deliveries_recovered_event(campaign=campaign, uncertain=len(sending), released=len(claimed))
+
+
+def deliveries_recover_for_workers(*, workers: set[str], now: datetime) -> dict[int, tuple[int, int]]:
+    """Take back the in-flight rows of workers known dead (heartbeat); return ``{campaign id: (uncertain, released)}``.
+
+    Only rows carrying a dead worker's name move, so a live worker's rows are never touched, however old.
+    """
+    held = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], claimed_by__in=sorted(workers))
+    result: dict[int, tuple[int, int]] = {}
+    for cid in sorted(set(held.values_list("campaign_id", flat=True))):
+        with transaction.atomic():
+            campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=cid)
+            rows = list(held.filter(campaign_id=cid).values_list("id", "status", "message_id"))
+            sending = [(pk, mid) for pk, status, mid in rows if status == S.SENDING]
+            claimed = [pk for pk, status, _mid in rows if status == S.CLAIMED]
+            _recover_rows(campaign=campaign, sending=sending, claimed=claimed, now=now)
+        result[cid] = (len(sending), len(claimed))
+    return result
+
+
 def deliveries_recover(
     *, now: datetime, stale_after: timedelta = STALE_AFTER, campaign_id: int | None = None
 ) -> dict[int, tuple[int, int]]:
-    """Turn stale ``sending`` rows into ``uncertain`` and stale ``claimed`` rows back into ``pending``.
+    """Take back stale ``sending``/``claimed`` rows of workers that have no heartbeat row (a person's command).
 
-    A row is stale when it has not moved for ``stale_after``: its worker died. ``sending`` rows may have been sent, so
-    they are never sent again automatically; a person reviews them. Return ``{campaign id: (uncertain, released)}``.
+    Rows of a worker with a heartbeat row are left to the reaper, which knows whether it is alive. A row of a worker
+    without one is stale when it has not moved for ``stale_after``. ``sending`` rows may have been sent, so they become
+    ``uncertain`` and are never sent again automatically. Return ``{campaign id: (uncertain, released)}``.
     """
+    from breachdesk.work.models import WorkerBeat
+
     cutoff = now - stale_after
-    stale = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], updated_at__lt=cutoff)
+    beating = WorkerBeat.objects.values("worker_id")
+    stale = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], updated_at__lt=cutoff).exclude(
+        claimed_by__in=beating
+    )
     if campaign_id is not None:
         stale = stale.filter(campaign_id=campaign_id)
     result: dict[int, tuple[int, int]] = {}
     for cid in sorted(set(stale.values_list("campaign_id", flat=True))):
-        campaign = Campaign.objects.select_related("incident").get(pk=cid)
         with transaction.atomic():
-            uncertain = list(
-                Delivery.objects.filter(campaign_id=cid, status=S.SENDING, updated_at__lt=cutoff).values_list(
-                    "id", "message_id"
-                )
-            )
-            Delivery.objects.filter(pk__in=[u[0] for u in uncertain], status=S.SENDING).update(
-                status=S.UNCERTAIN, last_error="campaigns.worker_lost", updated_at=now
-            )
-            back = S.CANCELLED if campaign.status == CampaignStatus.CANCELLED else S.PENDING
-            released = list(
-                Delivery.objects.filter(campaign_id=cid, status=S.CLAIMED, updated_at__lt=cutoff).values_list(
-                    "id", flat=True
-                )
-            )
-            Delivery.objects.filter(pk__in=released, status=S.CLAIMED).update(
-                status=back, claimed_by="", updated_at=now
-            )
-            DeliveryEvent.objects.bulk_create(
-                [
-                    _event(pk, S.SENDING, S.UNCERTAIN, now, "recovery", code="campaigns.worker_lost", message_id=mid)
-                    for pk, mid in uncertain
-                ]
-                + [_event(pk, S.CLAIMED, back, now, "recovery", code="campaigns.worker_lost") for pk in released]
-            )
-            events.deliveries_recovered_event(campaign=campaign, uncertain=len(uncertain), released=len(released))
-        result[cid] = (len(uncertain), len(released))
+            campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=cid)
+            rows = list(stale.filter(campaign_id=cid).values_list("id", "status", "message_id"))
+            sending = [(pk, mid) for pk, status, mid in rows if status == S.SENDING]
+            claimed = [pk for pk, status, _mid in rows if status == S.CLAIMED]
+            _recover_rows(campaign=campaign, sending=sending, claimed=claimed, now=now)
+        result[cid] = (len(sending), len(claimed))
     return result
 
 
@@ -491,3 +537,23 @@ def open_counts(*, campaign_id: int) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {status: n for status, n in rows}
+
+
+def campaigns_runnable(*, now: datetime) -> list[int]:
+    """Return the running campaigns that have email deliveries a worker may claim now, least recently served first.
+
+    Workers find their work here, from the deliveries themselves: no wake task has to survive for a campaign to move.
+    """
+    running = (
+        Campaign.objects.filter(status=CampaignStatus.RUNNING)
+        .filter(Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now))
+        .order_by(F("tokens_at").asc(nulls_first=True), "id")
+        .values_list("id", flat=True)
+    )
+    return [
+        cid
+        for cid in running
+        if Delivery.objects.filter(
+            lock_objects.claimable_q(now=now), campaign_id=cid, channel=DeliveryChannel.EMAIL
+        ).exists()
+    ]

@@ -65,6 +65,17 @@ class KeyDestroyed(ApplicationError):
     http_status = 410
 
 
+def safe_referer(request: HttpRequest) -> str:
+    """Return the Referer when it points at this site (``url_has_allowed_host_and_scheme``), else the request's path."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    referer = request.headers.get("Referer") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return referer if referer and allowed else request.path
+
+
 class ApplicationErrorMiddleware:
     """Turn an ``ApplicationError`` that escapes a view into a message, not a server error."""
 
@@ -86,4 +97,4 @@ class ApplicationErrorMiddleware:
 
             return render(request, "web/error.html", {"error": exception}, status=exception.http_status)
         messages.error(request, str(exception.message))
-        return HttpResponseRedirect(request.headers.get("Referer") or request.path)
+        return HttpResponseRedirect(safe_referer(request))

@@ -1,22 +1,30 @@
-"""Report what an operator watches: the database, the task queue, and work that needs a person (stuck or unsure).
+"""Report what an operator watches: the database, the workers, the task queue, work that stalls, and work that needs a
+person (stuck or unsure).
 
-``health_report()`` is read by ``breachdesk health`` (full JSON, for monitoring agents on the server) and by
-``/healthz`` (status only, for load balancers: it names no incident and counts no people).
+``health_report()`` is read by ``breachdesk health`` (full JSON, for monitoring agents on the server), by ``/healthz``
+(status only, for load balancers: it names no incident and counts no people) and by the dashboard's banner.
+
+- ``down``: the database does not answer, or no worker is alive while work is due (ready tasks, claimable campaign
+  deliveries, pending acknowledgments).
+- ``attention``: no worker has a fresh heartbeat; a ready task waited more than ``QUEUE_LAG_LIMIT``; a task has been
+  ``RUNNING`` longer than ``BREACHDESK_TASK_RUNNING_LIMIT``; a running campaign with due deliveries, or a pending
+  acknowledgment, has not moved for ``BREACHDESK_STALL_AFTER``; a campaign is paused because its relay is down; or
+  something needs a person (failed or uncertain acknowledgments, uncertain deliveries).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection
+from django.db.models import Max, Q
 from django.utils import timezone
 
 # A ready task older than this means the workers are down or too few.
 QUEUE_LAG_LIMIT = timedelta(minutes=2)
-# An acknowledgment still waiting after this broke the "acknowledge at once" promise.
-ACK_LATE_AFTER = timedelta(minutes=5)
 
 
 def _model(app_label: str, name: str) -> Any:
@@ -36,27 +44,76 @@ def _database() -> dict[str, Any]:
     return {"ok": True, "vendor": connection.vendor}
 
 
-def _queue(now: Any) -> dict[str, Any]:
+def _workers(now: datetime) -> dict[str, Any]:
+    from breachdesk.work.models import WorkerBeat
+
+    fresh = now - timedelta(seconds=settings.BREACHDESK_WORKER_DEAD_AFTER)
+    beats = list(WorkerBeat.objects.values_list("beat_at", flat=True))
+    alive = sum(1 for at in beats if at >= fresh)
+    return {"ok": alive > 0, "alive": alive, "silent": len(beats) - alive}
+
+
+def _queue(now: datetime) -> dict[str, Any]:
     model = _model("django_tasks_database", "DBTaskResult")
     if model is None:
-        return {"ok": True, "ready": 0}
+        return {"ok": True, "ready": 0, "running_too_long": 0}
     ready = model.objects.ready()
     oldest = ready.order_by("enqueued_at").values_list("enqueued_at", flat=True).first()
     lag = (now - oldest).total_seconds() if oldest else 0.0
     failed = model.objects.filter(status="FAILED", finished_at__gte=now - timedelta(hours=24)).count()
+    bound = now - timedelta(seconds=settings.BREACHDESK_TASK_RUNNING_LIMIT)
+    too_long = model.objects.filter(status="RUNNING", started_at__lt=bound).count()
     return {
-        "ok": lag <= QUEUE_LAG_LIMIT.total_seconds(),
+        "ok": lag <= QUEUE_LAG_LIMIT.total_seconds() and not too_long,
         "ready": ready.count(),
         "oldest_ready_seconds": round(lag, 1),
+        "running_too_long": too_long,
         "failed_last_24h": failed,
     }
 
 
-def _needs_a_person(now: Any) -> dict[str, Any]:
+def _progress(now: datetime) -> dict[str, Any]:
+    """Find work that is due but does not move: campaigns with claimable deliveries, pending acknowledgments."""
+    from breachdesk.campaigns import lock_objects
+    from breachdesk.campaigns.models import Campaign, CampaignStatus, Delivery
+    from breachdesk.inquiries.models import Acknowledgment, AckStatus
+
+    stall = now - timedelta(seconds=settings.BREACHDESK_STALL_AFTER)
+    due_campaigns: list[int] = []
+    stalled: list[int] = []
+    running = Campaign.objects.filter(status=CampaignStatus.RUNNING).filter(
+        Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
+    )
+    for cid in running.values_list("id", flat=True):
+        deliveries = Delivery.objects.filter(campaign_id=cid, channel="email")
+        if not deliveries.filter(lock_objects.claimable_q(now=now)).exists():
+            continue
+        due_campaigns.append(cid)
+        moved = deliveries.aggregate(at=Max("updated_at"))["at"]
+        if moved is None or moved < stall:
+            stalled.append(cid)
+    relay_paused = list(
+        Campaign.objects.filter(status=CampaignStatus.PAUSED, pause_reason="relay_unavailable").values_list(
+            "id", flat=True
+        )
+    )
+    acks = Acknowledgment.objects.filter(status=AckStatus.PENDING)
+    acks_pending = acks.count()
+    acks_late = acks.filter(due_at__lt=stall).count()
+    return {
+        "ok": not stalled and not acks_late and not relay_paused,
+        "campaigns_due": due_campaigns,
+        "campaigns_stalled": stalled,
+        "campaigns_paused_relay_down": relay_paused,
+        "acks_pending": acks_pending,
+        "acks_late": acks_late,
+    }
+
+
+def _needs_a_person() -> dict[str, Any]:
     found: dict[str, Any] = {}
     ack = _model("inquiries", "Acknowledgment")
     if ack is not None:
-        found["acks_late"] = ack.objects.filter(status="pending", created_at__lt=now - ACK_LATE_AFTER).count()
         found["acks_failed_or_uncertain"] = ack.objects.filter(status__in=["failed", "uncertain"]).count()
     delivery = _model("campaigns", "Delivery")
     if delivery is not None:
@@ -71,7 +128,59 @@ def health_report() -> dict[str, Any]:
     database = _database()
     if not database["ok"]:
         return {"status": "down", "database": database}
+    workers = _workers(now)
     queue = _queue(now)
-    people = _needs_a_person(now)
-    status = "ok" if queue["ok"] and people["ok"] else "attention"
-    return {"status": status, "checked_at": now.isoformat(), "database": database, "queue": queue, "work": people}
+    progress = _progress(now)
+    people = _needs_a_person()
+    work_due = bool(queue["ready"] or progress["campaigns_due"] or progress["acks_pending"])
+    if not workers["alive"] and work_due:
+        status = "down"
+    elif all(part["ok"] for part in (workers, queue, progress, people)):
+        status = "ok"
+    else:
+        status = "attention"
+    return {
+        "status": status,
+        "checked_at": now.isoformat(),
+        "database": database,
+        "workers": workers,
+        "queue": queue,
+        "progress": progress,
+        "work": people,
+        "work_due": work_due,
+    }
+
+
+BANNER_SECONDS = 10
+
+
+def health_banner() -> dict[str, Any] | None:
+    """Return what the dashboard's banner shows (status and reason codes), or None when all is well.
+
+    The report is read at most every ``BANNER_SECONDS`` per process. The banner names no incident and counts no
+    people: it is the same for every member of every incident.
+    """
+    from django.core.cache import cache
+
+    banner = cache.get("health-banner")
+    if banner is None:
+        report = health_report()
+        reasons = []
+        if report["status"] != "ok":
+            workers, queue = report.get("workers", {}), report.get("queue", {})
+            progress, work = report.get("progress", {}), report.get("work", {})
+            if report["status"] == "down" and not report["database"]["ok"]:
+                reasons.append("database")
+            if not workers.get("alive", 1):
+                reasons.append("no_worker")
+            if queue.get("running_too_long") or queue.get("oldest_ready_seconds", 0) > QUEUE_LAG_LIMIT.total_seconds():
+                reasons.append("tasks_stuck")
+            if progress.get("campaigns_stalled") or progress.get("acks_late"):
+                reasons.append("stalled")
+            if progress.get("campaigns_paused_relay_down"):
+                reasons.append("relay_down")
+            if not work.get("ok", True):
+                reasons.append("needs_a_person")
+        banner = {"status": report["status"], "reasons": reasons}
+        cache.set("health-banner", banner, BANNER_SECONDS)
+    return None if banner["status"] == "ok" else banner

@@ -12,6 +12,10 @@ from breachdesk.core.health import health_report
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Return 200 with ``ok`` or ``attention`` while the database answers, else 503; never any detail or count."""
-    status = health_report()["status"]
-    return JsonResponse({"status": status}, status=503 if status == "down" else 200)
+    """Return the status (``ok``, ``attention``, ``down``), never any detail or count.
+
+    The answer is 503 only when this process cannot use the database: workers being down makes the status ``down``
+    but leaves the web process healthy, so a load balancer keeps serving the desk while monitoring raises the alarm.
+    """
+    report = health_report()
+    return JsonResponse({"status": report["status"]}, status=503 if not report["database"]["ok"] else 200)

@@ -132,6 +132,9 @@ class Task(BaseModel):
     link_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     link_id = models.CharField(max_length=64, blank=True)
     link = GenericForeignKey("link_type", "link_id")
+    # A task the system writes stores a key of ``task_texts.GENERATED`` and its values; the words come at display.
+    title_key = models.CharField(max_length=80, blank=True)
+    title_params = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["incident_id", "order", "id"]
@@ -148,6 +151,25 @@ class Task(BaseModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """Return the title in the active language (generated tasks) or as written (everything else)."""
+        from breachdesk.incidents.task_texts import playbook_title, render
+
+        if self.title_key:
+            return render(self.title_key, self.title_params, part="title") or self.title
+        if self.playbook_key:
+            return playbook_title(self.playbook_key, self.title) or self.title
+        return self.title
+
+    @property
+    def display_description(self) -> str:
+        """Return the description in the active language (generated tasks) or as written."""
+        from breachdesk.incidents.task_texts import render
+
+        rendered = render(self.title_key, self.title_params, part="description") if self.title_key else None
+        return rendered or self.description
 
     @property
     def is_open(self) -> bool:

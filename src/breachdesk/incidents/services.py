@@ -252,12 +252,16 @@ def task_create(
     owner: User | None = None,
     owner_role: str = "",
     due_at: datetime | None = None,
+    title_key: str = "",
+    title_params: dict[str, Any] | None = None,
 ) -> Task:
-    """Add a task to the incident."""
+    """Add a task to the incident; a generated task names its words by ``title_key`` and ``title_params``."""
     _check_owner(incident, owner)
     task = Task(
         incident=incident,
         title=title,
+        title_key=title_key,
+        title_params=title_params or {},
         phase=phase,
         description=description,
         owner=owner,

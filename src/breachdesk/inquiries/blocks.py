@@ -10,6 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from breachdesk.core.errors import PermissionDenied
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import events
 from breachdesk.inquiries.errors import AuthorCannotApprove, InvalidBlock
@@ -60,8 +61,7 @@ def block_create(*, incident: Incident, actor: Any, key: str, title: str, body: 
 
 def block_approve(*, block: AnswerBlock, actor: Any) -> AnswerBlock:
     """Approve a draft version and retire the previously approved one; the author may not approve."""
-    if block.author_id is not None and block.author_id == getattr(actor, "pk", None):
-        raise AuthorCannotApprove("The author of an answer block cannot approve it.")
+    four_eyes_require(approver=actor, writers=[block.author_id], what="answer block", error=AuthorCannotApprove)
     if block.status != BlockStatus.DRAFT:
         raise InvalidBlock("Only a draft can be approved.", code="inquiries.block_not_draft")
     with transaction.atomic():

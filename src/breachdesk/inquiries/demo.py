@@ -2,14 +2,16 @@
 
 The texts come from the team's labelled set; about a third of the senders are registry members (the demo registry's
 addresses), so the desk shows verified matches. Some inquiries are already answered. Acknowledgments of this
-invented history are recorded as sent, so the demo never mails anyone.
+invented history are recorded as sent, so the demo never mails anyone. One deletion request comes from a stranger
+naming a member's ID: it stays unverified, waiting for the member to follow the link sent to the registered address.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +19,16 @@ from django.utils import timezone
 from breachdesk.inquiries import events
 from breachdesk.inquiries.classify.evaluate import load
 from breachdesk.inquiries.intake.receive import Incoming, inquiry_receive
-from breachdesk.inquiries.models import Acknowledgment, AckStatus, AnswerBlock, Channel, InquiryStatus, ReplyStatus
+from breachdesk.inquiries.models import (
+    Acknowledgment,
+    AckStatus,
+    AnswerBlock,
+    Channel,
+    DeletionRequest,
+    Inquiry,
+    InquiryStatus,
+    ReplyStatus,
+)
 from breachdesk.inquiries.testing import approved_default_blocks
 
 ORDER = 30
@@ -84,6 +95,11 @@ def build(*, log: Callable[[str], None]) -> None:
             Acknowledgment.objects.filter(inquiry=inquiry).update(
                 status=AckStatus.SENT, sent_at=received + timedelta(seconds=rng.randrange(3, 40))
             )
+            if inquiry.awaiting_confirmation:  # invented history: the form's senders confirmed their addresses
+                Inquiry.objects.filter(pk=inquiry.pk).update(
+                    awaiting_confirmation=False, sender_confirmed_at=received + timedelta(minutes=5)
+                )
+                inquiry.refresh_from_db()
             if inquiry.has_email and received < now - timedelta(days=3) and rng.random() < 0.6:
                 reply = services.reply_submit(
                     reply=services.reply_draft(inquiry=inquiry, actor=users["desk1"]), actor=users["desk1"]
@@ -100,5 +116,38 @@ def build(*, log: Callable[[str], None]) -> None:
                 inquiry.answered_at = reply.sent_at
                 inquiry.save(update_fields=["status", "answered_at", "updated_at"])
                 answered += 1
+    _unverified_deletion(incident=incident, now=now)
     services.inquiry_assign_round_robin(incident=incident, actor=users["lead"])
     log(f"demo: desk filled with {created} inquiries ({answered} answered) and approved answer blocks")
+
+
+def _unverified_deletion(*, incident: Any, now: datetime) -> None:
+    """Add a deletion request in a member's name from a stranger's address, waiting for the member's confirmation.
+
+    The member ID in the text only suggests the person; the request is tied to nobody until the link sent to the
+    registered address is followed. The link is recorded as sent (invented history: the demo mails nobody).
+    """
+    from breachdesk.inquiries.deletion import deletion_request_create
+
+    received = now - timedelta(hours=2)
+    with transaction.atomic():
+        result = inquiry_receive(
+            incident=incident,
+            incoming=Incoming(
+                channel=Channel.EMAIL,
+                subject="退会とデータ削除のお願い",
+                text="会員番号 OCO0000001 です。退会して、登録されている私のデータをすべて削除してください。",
+                sender_email="unknown.sender@example.net",
+                received_at=received,
+            ),
+            actor="demo",
+        )
+        inquiry = result.inquiry
+        if inquiry is None:
+            return
+        Acknowledgment.objects.filter(inquiry=inquiry).update(
+            status=AckStatus.SENT, sent_at=received + timedelta(seconds=12)
+        )
+        deletion = deletion_request_create(inquiry=inquiry, actor="demo")
+        if deletion.suggested_person_id is not None:
+            DeletionRequest.objects.filter(pk=deletion.pk).update(confirmation_sent_at=received + timedelta(hours=1))

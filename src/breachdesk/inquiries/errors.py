@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from breachdesk.core.errors import ApplicationError, Conflict, PermissionDenied, ValidationFailed
+from breachdesk.core.errors import ApplicationError, Conflict, ValidationFailed
+from breachdesk.core.four_eyes import SecondPersonRequired
 
 
 class InquiryError(ApplicationError):
@@ -17,7 +18,7 @@ class NotSendable(Conflict):
     code = "inquiries.not_sendable"
 
 
-class AuthorCannotApprove(PermissionDenied):
+class AuthorCannotApprove(SecondPersonRequired):
     code = "inquiries.author_cannot_approve"
 
 

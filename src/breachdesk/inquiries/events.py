@@ -7,7 +7,7 @@ from typing import Any
 from breachdesk.core import timeline
 from breachdesk.core.models import TimelineEvent
 from breachdesk.incidents.models import Incident
-from breachdesk.inquiries.models import AnswerBlock, DeletionRequest, Inquiry, Reply
+from breachdesk.inquiries.models import AnswerBlock, ClassifierModel, DeletionRequest, Inquiry, Reply
 
 INQUIRY_RECEIVED = "inquiry.received"
 INQUIRY_MESSAGE_ADDED = "inquiry.message_added"
@@ -15,11 +15,14 @@ INQUIRY_LOOP_DROPPED = "inquiry.loop_dropped"
 INQUIRY_CLASSIFIED = "inquiry.classified"
 INQUIRY_LABELS_CORRECTED = "inquiry.labels_corrected"
 INQUIRY_MATCHED = "inquiry.matched"
+CLASSIFIER_TRAINED = "inquiry.classifier_trained"
 INQUIRY_ASSIGNED = "inquiry.assigned"
 INQUIRY_STATUS_CHANGED = "inquiry.status_changed"
 ACK_SENT = "inquiry.ack_sent"
 ACK_FAILED = "inquiry.ack_failed"
 ACK_REQUEUED = "inquiry.ack_requeued"
+ACK_LIMITED = "inquiry.ack_limited"
+SENDER_CONFIRMED = "inquiry.sender_confirmed"
 BLOCK_CREATED = "answer_block.created"
 BLOCK_APPROVED = "answer_block.approved"
 BLOCK_PREAPPROVED = "answer_block.preapproved"
@@ -35,6 +38,9 @@ REPLY_BATCH_SUBMITTED = "reply.batch_submitted"
 DELETION_REQUESTED = "deletion.requested"
 DELETION_COMPLETED = "deletion.completed"
 DELETION_DECIDED = "deletion.contact_decided"
+DELETION_VERIFIED = "deletion.verified"
+DELETION_LINK_SENT = "deletion.link_sent"
+DELETION_UNVERIFIED_TASK_DONE = "deletion.unverified_task_done"
 DESK_CONFIGURED = "desk.configured"
 MAILBOX_POLLED = "desk.mailbox_polled"
 
@@ -80,6 +86,23 @@ def inquiry_labels_corrected_event(*, inquiry: Inquiry, actor: Any, before: list
     )
 
 
+def classifier_trained_event(*, incident: Incident, actor: Any, model: ClassifierModel) -> TimelineEvent:
+    return timeline.record(
+        incident=incident,
+        actor=actor,
+        kind=CLASSIFIER_TRAINED,
+        data={
+            "model": model.pk,
+            "version": model.version,
+            "corrections": model.corrections,
+            "eval_macro_f1": model.eval_macro_f1,
+            "baseline_version": model.baseline_version,
+            "baseline_macro_f1": model.baseline_macro_f1,
+            "active": model.active,
+        },
+    )
+
+
 def inquiry_matched_event(*, inquiry: Inquiry, actor: Any) -> TimelineEvent:
     return timeline.record(
         incident=inquiry.incident,
@@ -113,6 +136,14 @@ def ack_sent_event(*, inquiry: Inquiry, actor: Any, seconds: float) -> TimelineE
 
 def ack_failed_event(*, inquiry: Inquiry, actor: Any, error: str) -> TimelineEvent:
     return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_FAILED, data=_inq(inquiry, error=error))
+
+
+def ack_limited_event(*, inquiry: Inquiry, actor: Any, reason: str) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_LIMITED, data=_inq(inquiry, reason=reason))
+
+
+def sender_confirmed_event(*, inquiry: Inquiry, actor: Any) -> TimelineEvent:
+    return timeline.record(incident=inquiry.incident, actor=actor, kind=SENDER_CONFIRMED, data=_inq(inquiry))
 
 
 def _block(block: AnswerBlock) -> dict[str, Any]:
@@ -235,3 +266,24 @@ def mailbox_polled_event(*, incident: Incident, actor: Any, fetched: int, create
 
 def ack_requeued_event(*, inquiry: Inquiry, actor: Any, was: str) -> TimelineEvent:
     return timeline.record(incident=inquiry.incident, actor=actor, kind=ACK_REQUEUED, data=_inq(inquiry, was=was))
+
+
+def deletion_verified_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident,
+        actor=actor,
+        kind=DELETION_VERIFIED,
+        data=_deletion(deletion, method=deletion.verification_method),
+    )
+
+
+def deletion_link_sent_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident, actor=actor, kind=DELETION_LINK_SENT, data=_deletion(deletion)
+    )
+
+
+def deletion_unverified_task_done_event(*, deletion: DeletionRequest, actor: Any) -> TimelineEvent:
+    return timeline.record(
+        incident=deletion.inquiry.incident, actor=actor, kind=DELETION_UNVERIFIED_TASK_DONE, data=_deletion(deletion)
+    )

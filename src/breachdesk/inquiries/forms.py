@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from breachdesk.inquiries.blocks import BLOCK_KEYS
 from breachdesk.inquiries.labels import LABELS
+from breachdesk.inquiries.templatetags.answer_blocks import block_name
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -56,7 +60,7 @@ class ReviewForm(forms.Form):
 
 
 class BlockForm(forms.Form):
-    key = forms.ChoiceField(label=_("Block"), choices=[(k, k) for k in BLOCK_KEYS])
+    key = forms.ChoiceField(label=_("Block"), choices=[(k, lazy(block_name, str)(k)) for k in BLOCK_KEYS])
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
 
@@ -69,6 +73,18 @@ class DeskConfigForm(forms.Form):
         label=_("First answer within (business days)"), min_value=1, max_value=30
     )
     public_form_open = forms.BooleanField(label=_("Public form open"), required=False)
+    ack_per_recipient_day = forms.IntegerField(
+        label=_("Acknowledgments per recipient per day"), min_value=1, max_value=20, required=False
+    )
+    ack_per_incident_day = forms.IntegerField(
+        label=_("Acknowledgments per day (whole incident)"), min_value=1, max_value=1_000_000, required=False
+    )
+    link_domains = forms.CharField(
+        label=_("Link domains"),
+        required=False,
+        max_length=500,
+        help_text=_("Domains the desk's mail may link to besides the public page (comma-separated)."),
+    )
     imap_host = forms.CharField(label=_("IMAP host"), required=False, max_length=200)
     imap_port = forms.IntegerField(label=_("IMAP port"), min_value=1, max_value=65535)
     imap_security = forms.ChoiceField(label=_("Security"), choices=[("ssl", "IMAPS"), ("starttls", "STARTTLS")])
@@ -76,6 +92,13 @@ class DeskConfigForm(forms.Form):
     imap_password = forms.CharField(
         label=_("IMAP password (leave empty to keep)"), required=False, widget=forms.PasswordInput
     )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for name in ("ack_per_recipient_day", "ack_per_incident_day"):
+            if data.get(name) is None:
+                data.pop(name, None)  # left empty: keep the current limit
+        return data
 
 
 class DecisionForm(forms.Form):

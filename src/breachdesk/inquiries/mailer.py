@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from breachdesk.core.crypto import cipher_for
 from breachdesk.core.memo import memoized
-from breachdesk.inquiries.models import DeskConfig, Direction, Inquiry, Message, MessageKind
+from breachdesk.inquiries.errors import NotSendable
+from breachdesk.inquiries.models import Channel, DeskConfig, Direction, Inquiry, Message, MessageKind
 from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
 
 DESK_HEADER = "X-Breachdesk-Desk"
@@ -42,8 +43,12 @@ def thread_headers(inquiry: Inquiry) -> tuple[str, str]:
     return last_in, " ".join(ids[-20:])
 
 
+REPLY_SUBJECT = "お問い合わせへのご回答"
+
+
 def reply_subject(inquiry: Inquiry) -> str:
-    subject = inquiry.subject or "お問い合わせ"
+    """Return the subject of a reply: a web-form sender's subject was typed by anyone, so theirs is fixed."""
+    subject = REPLY_SUBJECT if inquiry.channel == Channel.FORM else (inquiry.subject or "お問い合わせ")
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
     tag = f"[#{inquiry.token}]"
@@ -57,12 +62,21 @@ def desk_send(
     kind: str,
     actor: Any,
     automatic: bool = False,
+    subject: str | None = None,
 ) -> Message:
-    """Send ``body`` to the inquiry's sender and store it as an outbound message; raise ``MisSendBlocked``."""
+    """Send ``body`` to the inquiry's sender and store it as an outbound message; raise ``MisSendBlocked``.
+
+    Raise ``NotSendable`` for anything but the acknowledgment while a web-form sender has not confirmed the address.
+    """
+    if inquiry.awaiting_confirmation and kind != MessageKind.ACK:
+        raise NotSendable(
+            "The sender has not confirmed this address yet: the desk cannot mail it.",
+            code="inquiries.sender_unconfirmed",
+        )
     incident = inquiry.incident
     config = desk_config(incident)
     recipient = inquiry.sender_email or ""
-    subject = reply_subject(inquiry)
+    subject = subject or reply_subject(inquiry)
     outbound_guard_enforce(
         message=OutboundMessage(
             incident=incident,

@@ -1,8 +1,9 @@
 """Match an inquiry's sender to the registry, and decide whether their identity is verified.
 
-Only a match through the sender's own address (the address the registry holds for that person) is verified. A
-member ID or phone number in the text finds a candidate, but whoever typed it may be someone else: the desk sees the
-candidate, while drafts never disclose that person's status until their identity is verified.
+Only a match through the sender's own ``From`` address (the address the registry holds for that person) is
+verified; ``Reply-To`` is never used, and a mail whose DMARC failed never matches. A member ID or phone number in the
+text finds a candidate, but whoever typed it may be someone else: the desk sees the candidate, while drafts never
+disclose that person's status until their identity is verified.
 """
 
 from __future__ import annotations
@@ -53,7 +54,8 @@ def inquiry_match(*, inquiry: Inquiry, text: str, actor: Any) -> Inquiry:
     method = MatchMethod.NONE
     verified = False
     email = inquiry.sender_email
-    if email:
+    # A mail whose DMARC failed may carry anyone's address in From: it never counts as a registry match.
+    if email and (inquiry.auth_results or {}).get("dmarc") != "fail":
         person = _lookup(incident, email=email)
         if person is not None:
             method, verified = MatchMethod.EMAIL, True
@@ -71,14 +73,16 @@ def inquiry_match(*, inquiry: Inquiry, text: str, actor: Any) -> Inquiry:
                 method = MatchMethod.PHONE
                 break
     changed = (person.pk if person else None, method, verified) != (
-        inquiry.person_id,
+        inquiry.person_id or inquiry.suggested_person_id,
         inquiry.match_method,
         inquiry.identity_verified,
     )
-    inquiry.person = person
+    # Only the verified match links the inquiry to the person; any other is an unverified suggestion.
+    inquiry.person = person if verified else None
+    inquiry.suggested_person = None if verified else person
     inquiry.match_method = method
     inquiry.identity_verified = verified
-    inquiry.save(update_fields=["person", "match_method", "identity_verified", "updated_at"])
+    inquiry.save(update_fields=["person", "suggested_person", "match_method", "identity_verified", "updated_at"])
     if changed:
         events.inquiry_matched_event(inquiry=inquiry, actor=actor)
     return inquiry

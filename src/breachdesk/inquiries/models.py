@@ -49,6 +49,11 @@ class DeskConfig(BaseModel):
     notice_url = models.URLField(_("notice link"), blank=True)
     first_answer_business_days = models.PositiveSmallIntegerField(_("first answer within (business days)"), default=2)
     public_form_open = models.BooleanField(_("public form open"), default=True)
+    # Acknowledgments are limited per recipient and per incident, per day, so the desk cannot be used to flood anyone.
+    ack_per_recipient_day = models.PositiveSmallIntegerField(_("acknowledgments per recipient per day"), default=2)
+    ack_per_incident_day = models.PositiveIntegerField(_("acknowledgments per day (whole incident)"), default=2000)
+    # Domains (and their subdomains) that the desk's mail may link to besides the public page and the notice link.
+    link_domains = models.CharField(_("link domains"), max_length=500, blank=True)
     imap_host = models.CharField(_("IMAP host"), max_length=200, blank=True)
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
@@ -82,14 +87,27 @@ class Inquiry(BaseModel):
     sender_email_enc = models.BinaryField(null=True, editable=False)
     sender_phone_enc = models.BinaryField(null=True, editable=False)
     bidx_sender_email = models.BinaryField(null=True, editable=False)
+    reply_to_enc = models.BinaryField(null=True, editable=False)
+    # The receiving server's SPF/DKIM/DMARC verdicts ({"spf": "pass", ...}); empty when the mail carried none.
+    auth_results = models.JSONField(default=dict, blank=True)
     has_email = models.BooleanField(default=False)
+    # A web-form sender confirms the address by a link before the desk mails them anything but that one link.
+    awaiting_confirmation = models.BooleanField(_("awaiting the sender's confirmation"), default=False)
+    sender_confirmed_at = models.DateTimeField(_("sender confirmed at"), null=True, blank=True)
+    confirm_digest = models.BinaryField(null=True, editable=False)
     auto_generated = models.BooleanField(_("automatic mail"), default=False)
     labels = models.JSONField(_("labels"), default=list)
     label_bits = models.BigIntegerField(default=0)
     evidence = models.JSONField(default=dict, blank=True)
     labels_corrected = models.BooleanField(default=False)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # A member ID or phone number in the text only suggests a person: whoever typed it may be someone else.
+    suggested_person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     match_method = models.CharField(max_length=10, choices=MatchMethod.choices, blank=True, default="")
+    # A web-form inquiry is matched by the worker, so the form's request does the same work whoever sends it.
+    match_pending = models.BooleanField(default=False)
     identity_verified = models.BooleanField(_("identity verified"), default=False)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -103,6 +121,8 @@ class Inquiry(BaseModel):
     sender_name = EncryptedField("sender_name_enc", "inquiry.sender_name")
     sender_email = EncryptedField("sender_email_enc", "inquiry.sender_email")
     sender_phone = EncryptedField("sender_phone_enc", "inquiry.sender_phone")
+    # ``Reply-To`` when it differs from ``From``: shown, never matched (intake/sender.py).
+    reply_to = EncryptedField("reply_to_enc", "inquiry.reply_to")
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -195,6 +215,7 @@ class AckStatus(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     UNCERTAIN = "uncertain", _("Uncertain: check by hand")
+    LIMITED = "limited", _("Not sent: limit reached")
 
 
 class Acknowledgment(BaseModel):
@@ -206,6 +227,8 @@ class Acknowledgment(BaseModel):
     due_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     claim_token = models.CharField(max_length=32, blank=True)
+    # The worker (``work.heartbeat`` id) holding the claim: the reaper takes the row back only when that worker died.
+    claimed_by = models.CharField(max_length=64, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=300, blank=True)
@@ -228,6 +251,34 @@ class LabelCorrection(BaseModel):
 
     def __str__(self) -> str:
         return f"correction of {self.inquiry_id}"
+
+
+class ClassifierModel(BaseModel):
+    """Hold an incident's own classifier: the base corpus plus its staff corrections, trained by ``classify train``.
+
+    The artefact holds hashed feature weights only (no text). ``active`` marks the one the desk uses; a model that
+    lost macro-F1 on the evaluation set against the one in use is kept for the record but never made active.
+    """
+
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.CASCADE, related_name="+")
+    version = models.CharField(max_length=40)
+    corpus_sha256 = models.CharField(max_length=64)
+    artefact = models.BinaryField(editable=False)
+    corrections = models.PositiveIntegerField(default=0)
+    eval_macro_f1 = models.FloatField()
+    baseline_macro_f1 = models.FloatField()
+    baseline_version = models.CharField(max_length=40)
+    active = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident"], condition=models.Q(active=True), name="inq_one_active_classifier"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"classifier {self.version} of incident {self.incident_id}"
 
 
 class BlockStatus(models.TextChoices):
@@ -292,6 +343,8 @@ class Reply(BaseModel):
     free_text = models.BooleanField(_("free text"), default=False)
     skips_review = models.BooleanField(default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # Everyone who changed the text after the author (user ids): none of them may approve it (``core.four_eyes``).
+    editor_ids = models.JSONField(default=list, blank=True)
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -318,12 +371,31 @@ class DeletionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class VerificationMethod(models.TextChoices):
+    LINK = "link", _("Link sent to the registered address")
+    PHONE = "phone", _("Phone check by staff")
+
+
 class DeletionRequest(BaseModel):
     """Track a request to delete a person's data: an engineer task, then a confirmation reply."""
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="deletion_requests")
+    # The person is set only once the request is verified (a link to their registered address, or a phone check).
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    suggested_person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verification_method = models.CharField(
+        _("verified by"), max_length=10, choices=VerificationMethod.choices, blank=True, default=""
+    )
+    verification_note = models.CharField(_("questions asked"), max_length=500, blank=True)
+    confirm_digest = models.BinaryField(null=True, editable=False)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=DeletionStatus.choices, default=DeletionStatus.OPEN)
     task = models.ForeignKey("incidents.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -344,3 +416,7 @@ class DeletionRequest(BaseModel):
 
     def __str__(self) -> str:
         return f"deletion request #{self.pk}"
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_at is not None

@@ -65,3 +65,22 @@ def person_section_context(person: Any, access: IncidentAccess, request: HttpReq
         return None
     inquiries = list(selectors.inquiries_of_person(incident=access.incident, person_id=person.pk)[:50])
     return {"incident": access.incident, "inquiries": inquiries}
+
+
+def classifier_panel_context(access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:
+    """Give the dashboard the classifier's per-label precision and recall as the desk's corrections judge it."""
+    from breachdesk.inquiries import learning
+    from breachdesk.inquiries.models import ClassifierModel, LabelCorrection
+
+    quality = learning.correction_quality(access.incident)
+    rows = [(LABELS[key], figures) for key, figures in quality.items() if figures["tp"] + figures["fp"] + figures["fn"]]
+    active = (
+        ClassifierModel.objects.filter(incident=access.incident, active=True).values("version", "corrections").first()
+    )
+    return {
+        "incident": access.incident,
+        "rows": rows,
+        "corrections": LabelCorrection.objects.filter(incident=access.incident).count(),
+        "model_version": active["version"] if active else learning.default_model().version,
+        "own_model": active is not None,
+    }

@@ -1,7 +1,7 @@
 """Take a reply from draft to sent: edit, submit, review (approve or return), send; and the bulk path.
 
-The author can never approve their own reply. A reply made only of pre-approved blocks skips review; any other
-reply, and every free-text reply, goes to the reviewer.
+Nobody who wrote or edited a reply may approve it (``core.four_eyes``). A reply made only of pre-approved blocks
+skips review; any other reply, and every free-text reply, goes to the reviewer.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from breachdesk.core.errors import ValidationFailed
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.roles import Capability
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import IncidentAccess
@@ -68,6 +69,9 @@ def reply_edit(*, reply: Reply, actor: Any, body: str) -> Reply:
         raise ValidationFailed("A reply needs text.", code="inquiries.empty_reply")
     reply.body = body
     _classify_text(reply, body)
+    editor = getattr(actor, "pk", None)
+    if editor is not None and editor not in (reply.editor_ids or []):
+        reply.editor_ids = [*(reply.editor_ids or []), editor]
     with transaction.atomic():
         reply.save()
         events.reply_edited_event(reply=reply, actor=actor)
@@ -95,12 +99,16 @@ def reply_submit(*, reply: Reply, actor: Any, batch: str = "") -> Reply:
     return reply
 
 
+def reply_writers(reply: Reply) -> list[int | None]:
+    """Return the ids of everyone who wrote or edited ``reply``: none of them may approve it."""
+    return [reply.author_id, *(reply.editor_ids or [])]
+
+
 def _check_reviewer(reply: Reply, actor: Any, access: IncidentAccess) -> None:
     access.require(Capability.REVIEW)
     if reply.status != ReplyStatus.IN_REVIEW:
         raise NotReviewable("This reply is not waiting for review.")
-    if reply.author_id is not None and reply.author_id == getattr(actor, "pk", None):
-        raise AuthorCannotApprove("The author of a reply cannot review it.")
+    four_eyes_require(approver=actor, writers=reply_writers(reply), what="reply", error=AuthorCannotApprove)
 
 
 def reply_approve(*, reply: Reply, actor: Any, access: IncidentAccess, comment: str = "") -> Reply:
@@ -134,6 +142,11 @@ def reply_return(*, reply: Reply, actor: Any, access: IncidentAccess, comment: s
 
 def reply_send(*, reply: Reply, actor: Any) -> Reply:
     """Send an approved reply to the inquiry's own sender, threaded; mark the inquiry answered."""
+    if reply.inquiry.awaiting_confirmation:
+        raise NotSendable(
+            "The sender has not confirmed this address yet: the desk cannot mail it.",
+            code="inquiries.sender_unconfirmed",
+        )
     claimed = Reply.objects.filter(pk=reply.pk, status=ReplyStatus.APPROVED).update(status=ReplyStatus.SENDING)
     if claimed != 1:
         raise NotSendable("Only an approved reply can be sent.")

@@ -155,17 +155,20 @@ def review_queue(*, incident: Incident) -> QuerySet[Reply]:
 def person_ids_with_completed_deletion(*, incident: Incident, legally_required: bool = False) -> QuerySet[Any]:
     """Return the registry person ids whose data was deleted on request: campaigns must not mail them.
 
-    With ``legally_required=True`` (a notice the law requires), the people for whom the lead recorded that such
-    notices may still reach them are left out of the exclusion.
+    With ``legally_required=True`` (a notice the law requires), a completed deletion removes nobody unless the lead
+    recorded a reason to leave the person out of such notices too (a decision with a note, not cleared).
     """
     qs = DeletionRequest.objects.filter(incident=incident, status=DeletionStatus.DONE, person__isnull=False)
     if legally_required:
-        qs = qs.filter(legal_notices_allowed=False)
+        qs = qs.filter(decided_at__isnull=False, legal_notices_allowed=False).exclude(decision_note="")
     return qs.values_list("person_id", flat=True).distinct()
 
 
 def inquiries_of_person(*, incident: Incident, person_id: int) -> QuerySet[Inquiry]:
-    return Inquiry.objects.filter(incident=incident, person_id=person_id).order_by("-received_at")
+    """Return the inquiries linked to the person, and those that only suggest them (shown as unverified)."""
+    return Inquiry.objects.filter(
+        Q(person_id=person_id) | Q(suggested_person_id=person_id), incident=incident
+    ).order_by("-received_at")
 
 
 def unacknowledged_count(*, incident: Incident) -> int:
@@ -295,3 +298,12 @@ def _backlog(counts: dict[str, int], cutoffs: dict[str, datetime]) -> list[tuple
     rows = [(name, counts[f"b{n}"]) for n, (name, _prev) in enumerate(_bucket_pairs(cutoffs))]
     rows.append((AGE_BUCKETS[-1][0], counts["total"] - sum(v for _n, v in rows)))
     return rows
+
+
+def reply_editors(*, reply: Any) -> list[Any]:
+    """Return the users who edited ``reply`` after its author, in the order they first edited it."""
+    from django.contrib.auth import get_user_model
+
+    ids = [i for i in (reply.editor_ids or []) if isinstance(i, int)]
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=ids)}
+    return [users[i] for i in ids if i in users]

@@ -16,9 +16,23 @@ from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident, Membership
 from breachdesk.inquiries import events
 from breachdesk.inquiries import labels as label_vocabulary
-from breachdesk.inquiries.ack import ack_enqueue, ack_process, ack_retry
+from breachdesk.inquiries.ack import (
+    ack_enqueue,
+    ack_process,
+    ack_retry,
+    inquiry_confirm_sender,
+    inquiry_for_confirmation,
+)
 from breachdesk.inquiries.blocks import block_approve, block_create, block_set_preapproved, block_starter_load
-from breachdesk.inquiries.deletion import deletion_complete, deletion_decide_contact, deletion_request_create
+from breachdesk.inquiries.deletion import (
+    deletion_complete,
+    deletion_confirm_link,
+    deletion_decide_contact,
+    deletion_for_confirmation,
+    deletion_request_create,
+    deletion_send_confirmation,
+    deletion_verify_phone,
+)
 from breachdesk.inquiries.intake.form import form_submit, phone_log, rate_limit_hit
 from breachdesk.inquiries.intake.imap import mailbox_poll, upload_read
 from breachdesk.inquiries.intake.receive import inquiry_classify, inquiry_receive
@@ -33,6 +47,7 @@ from breachdesk.inquiries.review import (
     reply_return,
     reply_send,
     reply_submit,
+    reply_writers,
 )
 
 __all__ = [
@@ -44,13 +59,19 @@ __all__ = [
     "block_set_preapproved",
     "block_starter_load",
     "deletion_complete",
+    "deletion_confirm_link",
     "deletion_decide_contact",
+    "deletion_for_confirmation",
     "deletion_request_create",
+    "deletion_send_confirmation",
+    "deletion_verify_phone",
     "desk_config_update",
     "form_submit",
     "inquiry_assign",
     "inquiry_assign_round_robin",
     "inquiry_classify",
+    "inquiry_confirm_sender",
+    "inquiry_for_confirmation",
     "inquiry_labels_correct",
     "inquiry_match",
     "inquiry_receive",
@@ -65,6 +86,7 @@ __all__ = [
     "reply_return",
     "reply_send",
     "reply_submit",
+    "reply_writers",
     "upload_read",
 ]
 

@@ -32,4 +32,6 @@ urlpatterns = [
     path("deletions/", desk.deletion_list, name="deletion_list"),
     path("deletions/<int:deletion_id>/complete/", desk.deletion_complete, name="deletion_complete"),
     path("deletions/<int:deletion_id>/decide/", desk.deletion_decide, name="deletion_decide"),
+    path("deletions/<int:deletion_id>/send-link/", desk.deletion_send_link, name="deletion_send_link"),
+    path("deletions/<int:deletion_id>/verify-phone/", desk.deletion_verify_phone, name="deletion_verify_phone"),
 ]

@@ -83,6 +83,15 @@ def check_ack_template(incident: Incident) -> CheckResult:
     return CheckResult(False, _("No approved acknowledgment text."))
 
 
+def _label_names(keys: list[str]) -> list[str]:
+    """Return the names of inquiry labels (answer-block and FAQ keys are labels, FAQ keys with hyphens)."""
+    try:
+        from breachdesk.inquiries.labels import LABELS
+    except ImportError:
+        return keys
+    return [str(LABELS.get(key.replace("-", "_"), key)) for key in keys]
+
+
 def check_answer_blocks(incident: Incident) -> CheckResult:
     """Pass when every inquiry label has an approved answer block."""
     block = model_or_none("inquiries", "AnswerBlock")
@@ -98,7 +107,7 @@ def check_answer_blocks(incident: Incident) -> CheckResult:
         return CheckResult(
             False,
             _("%(n)s of %(total)s labels have no approved block: %(keys)s")
-            % {"n": len(missing), "total": len(LABEL_KEYS), "keys": ", ".join(missing)},
+            % {"n": len(missing), "total": len(LABEL_KEYS), "keys": "、".join(_label_names(missing))},
         )
     return CheckResult(True, _("%(n)s labels covered") % {"n": len(LABEL_KEYS)})
 
@@ -115,9 +124,9 @@ def check_faq(incident: Incident) -> CheckResult:
     if drafts or drifted:
         parts = []
         if drafts:
-            parts.append(_("not approved: %(keys)s") % {"keys": ", ".join(drafts)})
+            parts.append(_("not approved: %(keys)s") % {"keys": "、".join(_label_names(drafts))})
         if drifted:
-            parts.append(_("out of step with the desk: %(keys)s") % {"keys": ", ".join(drifted)})
+            parts.append(_("out of step with the desk: %(keys)s") % {"keys": "、".join(_label_names(drifted))})
         return CheckResult(False, "; ".join(parts))
     return CheckResult(True, _("%(n)s entries approved") % {"n": len(entries)})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from breachdesk.core.four_eyes import SecondPersonRequired
 
 
 class NotApproved(Conflict):
@@ -23,7 +24,7 @@ class NoticeStateError(Conflict):
     code = "notices.state"
 
 
-class AuthorCannotApprove(PermissionDenied):
+class AuthorCannotApprove(SecondPersonRequired):
     """Refuse approval by the person who wrote or last edited the text."""
 
     code = "notices.author_cannot_approve"

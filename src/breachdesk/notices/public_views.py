@@ -8,6 +8,7 @@ the page is a 404 for everyone except the incident's members, who see a preview 
 from __future__ import annotations
 
 import hashlib
+import re
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils import feedgenerator, translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -39,7 +41,7 @@ def _is_member(request: HttpRequest, incident_id: int) -> bool:
     return bool(user.is_authenticated and Membership.objects.filter(incident_id=incident_id, user_id=user.pk).exists())
 
 
-def _open(request: HttpRequest, code: str) -> tuple[selectors.PageState, bool]:
+def public_open(request: HttpRequest, code: str) -> tuple[selectors.PageState, bool]:
     """Return the page state and whether this is a members' preview; 404 when the page is not public yet."""
     state = selectors.public_page_state(code=code)
     if state is None:
@@ -83,6 +85,42 @@ def contact_url(code: str) -> str:
     return path
 
 
+# Placeholders of the desk's answer blocks that speak about one person: meaningless on a public page.
+PERSONAL_PLACEHOLDERS = frozenset({"affected", "items_ja", "not_included_ja", "token", "due_date"})
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def public_answer(answer: str, *, incident: Incident) -> str:
+    """Return a FAQ answer fit for the public: incident-wide placeholders filled, no raw ``{{ … }}`` left.
+
+    A FAQ entry copied from a desk block may hold placeholders. The incident's items and the desk's hours are the same
+    for everyone and are filled in; an answer about one person (``{{ affected }}``) becomes a pointer to the
+    self-check and the desk, since a public page cannot say whether a reader is affected.
+    """
+    names = set(_PLACEHOLDER.findall(answer))
+    if not names:
+        return answer
+    if names & PERSONAL_PLACEHOLDERS:
+        return gettext(
+            "Whether your data is affected can be checked with “Am I affected?” on this page, or by asking the desk; "
+            "the answer is sent only to the registered e-mail address."
+        )
+    values: dict[str, str] = {}
+    try:
+        from breachdesk.inquiries.drafting import _incident_items
+        from breachdesk.inquiries.mailer import desk_config
+
+        config = desk_config(incident)
+        values = {
+            "incident_items_ja": _incident_items(incident.pk),
+            "desk_hours": config.desk_hours,
+            "notice_url": config.notice_url,
+        }
+    except ImportError:  # the desk is optional; its placeholders then read as nothing
+        pass
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), ""), answer)
+
+
 def _page_context(incident: Incident, *, preview: bool) -> dict[str, Any]:
     notices = selectors.notices_published(incident=incident)
     if preview and not notices:
@@ -95,7 +133,10 @@ def _page_context(incident: Incident, *, preview: bool) -> dict[str, Any]:
         "latest": rendered[0] if rendered else None,
         "earlier": rendered[1:],
         "notices": notices,
-        "faq": [{"entry": e, "html": markdown_html(e.answer)} for e in selectors.faq_public(incident=incident)],
+        "faq": [
+            {"entry": e, "html": markdown_html(public_answer(e.answer, incident=incident))}
+            for e in selectors.faq_public(incident=incident)
+        ],
         "desk": selectors.desk_info(incident=incident),
         "contact_url": contact_url(incident.code),
         "preview": preview,
@@ -105,7 +146,7 @@ def _page_context(incident: Incident, *, preview: bool) -> dict[str, Any]:
 @require_GET
 def page(request: HttpRequest, code: str) -> HttpResponse:
     """Show the public incident page: the latest notice first, all notices, the FAQ, the desk and the self-check."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     language = translation.get_language() or settings.LANGUAGE_CODE
     if preview:
         incident = Incident.objects.get(pk=state.incident_id)
@@ -125,7 +166,7 @@ def page(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest, code: str) -> HttpResponse:
     """Serve the Atom feed of the published notices."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     language = translation.get_language() or settings.LANGUAGE_CODE
     etag = _etag(state, "feed", language)
     if not preview and _not_modified(request, etag):
@@ -158,7 +199,7 @@ def feed(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
     """Take a self-check. Every accepted input gets the same redirect to the same static page."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     if request.method == "POST":
         form = SelfCheckForm(request.POST)
         if form.is_valid():
@@ -196,7 +237,7 @@ def selfcheck(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def selfcheck_sent(request: HttpRequest, code: str) -> HttpResponse:
     """Say the one thing the self-check ever says: the result was mailed to the registered address."""
-    state, preview = _open(request, code)
+    state, preview = public_open(request, code)
     language = translation.get_language() or settings.LANGUAGE_CODE
     etag = _etag(state, "sent", language)
     if not preview and _not_modified(request, etag):

@@ -1,7 +1,9 @@
 """Answer "am I affected?" without revealing anything to the person asking.
 
 The page always says the same thing. The request handler does the same work for every input: it computes a blind
-index, counts the request against the IP and address limits, and queues a row that holds blind indexes only. The
+index, counts the request against the per-IP and per-incident limits, and queues a row that holds blind indexes only.
+The per-address limit counts result mails the worker sends to a registered address, never requests: a stranger who
+types someone's address can neither block that person's own check nor flood their inbox. The
 worker then looks the person up and mails the real result to the address in the registry, never to the address
 typed (HIBP's pattern for sensitive breaches, osTicket's access link). Requests are counted per day, never logged
 per person.
@@ -41,10 +43,15 @@ BIRTH_INDEX = "selfcheck_birth"
 
 
 def limits() -> tuple[int, int]:
-    """Return the per-hour limits (per IP, per address) from settings, with safe defaults."""
+    """Return the per-hour limits (requests per IP, result mails per registered address), with safe defaults."""
     per_ip = int(getattr(settings, "BREACHDESK_SELFCHECK_PER_IP_HOUR", 20))
     per_address = int(getattr(settings, "BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR", 3))
     return per_ip, per_address
+
+
+def incident_limit() -> int:
+    """Return the per-hour limit of self-check requests for a whole incident (a flood from many addresses)."""
+    return int(getattr(settings, "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000))
 
 
 @dataclass(frozen=True)
@@ -75,14 +82,14 @@ def selfcheck_submit(*, incident_id: int, data: SelfCheckInput, ip: str) -> str:
         birth = cipher.index_normalized(BIRTH_INDEX, data.birth_date.isoformat()) if data.birth_date else None
     # A value that cannot be indexed still takes the same path, under a random index that matches nobody.
     bidx = bidx or secrets.token_bytes(16)
-    per_ip, per_address = limits()
+    per_ip, _per_address = limits()
     ip_key = ratelimit.hashed_key(f"selfcheck-ip:{incident_id}", ip or "-")
-    address_key = ratelimit.hashed_key(f"selfcheck-address:{incident_id}", bidx)
+    incident_key = ratelimit.hashed_key("selfcheck-incident", str(incident_id))
     # Accepted requests are counted by the worker from the rows it processes.
     if connection.vendor == "postgresql":
         outcome = _submit_one_statement(
             incident_id=incident_id,
-            limits=((ip_key, per_ip), (address_key, per_address)),
+            limits=((ip_key, per_ip), (incident_key, incident_limit())),
             honeypot=data.honeypot,
             row=(method, bidx, birth),
         )
@@ -97,8 +104,8 @@ def selfcheck_submit(*, incident_id: int, data: SelfCheckInput, ip: str) -> str:
     # statement saved here is throughput.
     with transaction.atomic():
         counters.relax_durability()
-        hits = ratelimit.rate_hit_many(keys=[ip_key, address_key], window_seconds=WINDOW_SECONDS)
-        if hits[ip_key] > per_ip or hits[address_key] > per_address:
+        hits = ratelimit.rate_hit_many(keys=[ip_key, incident_key], window_seconds=WINDOW_SECONDS)
+        if hits[ip_key] > per_ip or hits[incident_key] > incident_limit():
             counters.daily_add(incident_id=incident_id, kind="selfcheck.limited")
             return Outcome.LIMITED
         if data.honeypot:
@@ -247,6 +254,10 @@ def _send(*, incident: Incident, person: Any) -> str:
     recipient, subject, body = selfcheck_message(incident=incident, person=person)
     if not recipient:
         return "no_address"
+    _per_ip, per_address = limits()
+    mail_key = ratelimit.hashed_key(f"selfcheck-mail:{incident.pk}", str(person.pk))
+    if ratelimit.rate_hit(key=mail_key, window_seconds=WINDOW_SECONDS) > per_address:
+        return "limited_mail"  # this address already got its results this hour
     from breachdesk.notices.selectors import desk_info
 
     desk_address = desk_info(incident=incident).get("address", "")

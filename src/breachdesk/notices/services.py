@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.roles import Capability, Role, role_can
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
@@ -167,8 +168,9 @@ def notice_approve(*, notice: Notice, actor: User) -> Notice:
     _require_reviewer(notice.incident, actor)
     if notice.status != NoticeStatus.DRAFT:
         raise NoticeStateError("Only a draft can be approved.")
-    if actor.pk in (notice.author_id, notice.last_edited_by_id):
-        raise AuthorCannotApprove("A second person must approve: you wrote or last edited this notice.")
+    four_eyes_require(
+        approver=actor, writers=[notice.author_id, notice.last_edited_by_id], what="notice", error=AuthorCannotApprove
+    )
     with transaction.atomic():
         updated = Notice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT, updated_at=notice.updated_at).update(
             status=NoticeStatus.APPROVED, approved_by=actor, approved_at=timezone.now(), updated_at=timezone.now()
@@ -308,8 +310,7 @@ def faq_approve(*, entry: FaqEntry, actor: User) -> FaqEntry:
     _require_reviewer(entry.incident, actor)
     if entry.status != FaqStatus.DRAFT:
         raise NoticeStateError("Only a draft FAQ entry can be approved.")
-    if actor.pk == entry.author_id:
-        raise AuthorCannotApprove("A second person must approve: you wrote this FAQ entry.")
+    four_eyes_require(approver=actor, writers=[entry.author_id], what="FAQ entry", error=AuthorCannotApprove)
     newest = FaqEntry.objects.filter(incident=entry.incident, key=entry.key).order_by("-version").first()
     if newest is not None and newest.pk != entry.pk:
         raise NoticeStateError("A newer version of this entry exists; approve that one.")

@@ -101,6 +101,19 @@ class ClockReading:
         text = f"{days}d {hours:02d}h {minutes:02d}m" if days else f"{hours}h {minutes:02d}m"
         return text if self.left >= timedelta(0) else f"-{text}"
 
+    @property
+    def left_words(self) -> str:
+        """Return the time left (or overdue, without a sign) in the reader's language: 「2日 03時間15分」."""
+        from django.utils.translation import gettext
+
+        total = int(abs(self.left).total_seconds()) // 60
+        days, rest = divmod(total, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        values = {"days": days, "hours": f"{hours:02d}", "minutes": f"{minutes:02d}"}
+        if days:
+            return gettext("%(days)s d %(hours)s h %(minutes)s min") % values
+        return gettext("%(hours)s h %(minutes)s min") % values
+
 
 def clock_read(*, due: datetime, now: datetime, submitted: bool = False) -> ClockReading:
     """Return the clock for ``due`` at ``now``: amber within 24 hours, red when overdue, done once submitted."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from breachdesk.core.errors import Conflict, ValidationFailed
+from breachdesk.core.four_eyes import SecondPersonRequired
 
 
 class UnknownFact(ValidationFailed):
@@ -29,7 +30,7 @@ class ReportStateError(Conflict):
     code = "obligations.report_state"
 
 
-class AuthorCannotApprove(PermissionDenied):
+class AuthorCannotApprove(SecondPersonRequired):
     """Refuse approval by a person who wrote or last edited the report."""
 
     code = "obligations.author_cannot_approve"

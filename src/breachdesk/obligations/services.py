@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.roles import Capability, role_can
 from breachdesk.incidents import services as incident_services
 from breachdesk.incidents.models import Incident, Task, TaskStatus
@@ -236,8 +237,12 @@ def report_approve(*, report: RegulatorReport, reviewer: User, now: datetime | N
         raise PermissionDenied("Only a reviewer of this incident can approve a report.", code="permission.review")
     with transaction.atomic():
         report = RegulatorReport.objects.select_for_update().get(pk=report.pk)
-        if reviewer.pk in (report.author_id, report.last_edited_by_id):
-            raise AuthorCannotApprove("The author of a report cannot approve it; ask another reviewer.")
+        four_eyes_require(
+            approver=reviewer,
+            writers=[report.author_id, report.last_edited_by_id],
+            what="report",
+            error=AuthorCannotApprove,
+        )
         if report.status != ReportStatus.DRAFT:
             raise ReportStateError(f"Only a draft can be approved; this report is {report.get_status_display()}.")
         report.status, report.approved_by, report.approved_at = ReportStatus.APPROVED, reviewer, now or timezone.now()

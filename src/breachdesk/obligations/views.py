@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess
-from breachdesk.obligations import selectors, services
+from breachdesk.obligations import reasons, selectors, services
 from breachdesk.obligations.facts import incident_facts
 from breachdesk.obligations.forms import FactOverrideForm, ReportForm, SubmitForm
 from breachdesk.obligations.models import REPORT_SLOTS, RegulatorReport, ReportStatus, slot_label
@@ -55,13 +55,14 @@ def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     facts = [
         {
             "name": name,
-            "value": ", ".join(sorted(source.value) if isinstance(source.value, frozenset) else source.value)
-            if isinstance(source.value, frozenset | tuple)
-            else source.value,
+            "label": reasons.FACT_LABELS.get(name, name),
+            "value": reasons.fact_value(name, source.value),
             "source": source,
+            "source_label": reasons.FACT_SOURCES.get(source.source, source.source),
         }
         for name, source in sheet.sources.items()
     ]
+    jp = obligations.evaluation.jp if obligations.evaluation else None
     return render(
         request,
         "obligations/overview.html",
@@ -71,11 +72,15 @@ def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
             "ob": obligations,
             "facts": facts,
             "sheet": sheet,
-            "item_labels": [ITEM_LABELS_JA[k] for k in ITEM_LABELS_JA if k in sheet.facts.items],
+            "item_labels": [
+                reasons.fact_value("items", frozenset({k})) for k in ITEM_LABELS_JA if k in sheet.facts.items
+            ],
             "severity": obligations.evaluation.eu.severity
             if obligations.evaluation and obligations.evaluation.eu
             else None,
             "report_rows": [(slot, slot_label(slot), reports.get(slot)) for slot in slots],
+            "jp_reasons": [reasons.finding_text(f, facts=sheet.facts, verdict=jp) for f in jp.findings] if jp else [],
+            "jp_categories": [reasons.category_label(c) for c in jp.categories] if jp else [],
             "other_reports": [r for slot, r in reports.items() if slot not in slots],
             "form": FactOverrideForm(),
             "can_edit": access.can(Capability.EDIT_INCIDENT),

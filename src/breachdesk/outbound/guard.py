@@ -14,7 +14,11 @@ What it checks, in order (every failed check is reported, not only the first):
    of the incident's registry.
 6. ``guard.foreign_email``: the subject or body names an email address other than the recipient's and the allowed
    (desk) addresses.
-7. ``guard.attachment``: an attachment that is not a PDF, or larger than ``MAX_ATTACHMENT_BYTES``. Lists
+7. ``guard.foreign_link``: the subject, body or HTML links to a host that is not on the incident's allow-list: the
+   public page's host (``BREACHDESK_PUBLIC_BASE_URL``), the desk's notice link, the desk's configured link domains
+   (and their subdomains), and the links the sender of the message approved with it (a campaign's notice and
+   self-check pages). A phishing link never leaves under the company's name, whoever typed it.
+8. ``guard.attachment``: an attachment that is not a PDF, or larger than ``MAX_ATTACHMENT_BYTES``. Lists
    (CSV, spreadsheets, text) never leave through the desk or a campaign.
 
 Names and postal addresses of other people cannot be recognised in free text without decrypting the registry, so the
@@ -23,6 +27,8 @@ guard cannot prove their absence; the templates only ever render the recipient's
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -60,6 +66,7 @@ class OutboundMessage:
     person_id: int | None = None
     expected_recipient: str | None = None
     allowed_addresses: frozenset[str] = frozenset()
+    allowed_link_hosts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,56 @@ def _people_with(incident_id: int, column: str, digests: Iterable[bytes | None])
     return set(Person.objects.filter(incident_id=incident_id, **{f"{column}__in": wanted}).values_list("pk", flat=True))
 
 
+# The host runs to the first character that ends it; a host glued to other text ("…exampleから") stays unknown.
+_LINK = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.\-]*://|\bwww\.)([^\s/?#<>\"'\\(),;、。「」]+)")
+
+
+def _host_of(match: re.Match[str]) -> str:
+    netloc = match.group(1)
+    if match.group(0).lower().startswith("www."):
+        netloc = "www." + netloc
+    host = netloc.rsplit("@", 1)[-1]  # https://trusted.example@evil.example/ goes to evil.example
+    host = host[1:].split("]", 1)[0] if host.startswith("[") else host.split(":", 1)[0]
+    return host.strip(".").lower()
+
+
+def link_hosts(text: str) -> set[str]:
+    """Return the hosts of every link in ``text`` (``scheme://host`` and ``www.host``, full-width forms included)."""
+    return {_host_of(m) for m in _LINK.finditer(unicodedata.normalize("NFKC", text or ""))}
+
+
+def host_of_url(url: str) -> str:
+    found = _LINK.search(unicodedata.normalize("NFKC", url or ""))
+    return _host_of(found) if found else ""
+
+
+def link_allow_list(incident: Incident) -> frozenset[str]:
+    """Return the hosts that any message of ``incident`` may link to: its public page and its configured domains."""
+    from django.conf import settings
+
+    hosts = {host_of_url(str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or ""))}
+    try:
+        from breachdesk.inquiries.models import DeskConfig
+
+        config = DeskConfig.objects.filter(incident_id=incident.pk).first()
+    except Exception:  # the desk app is not installed: only the public page
+        config = None
+    if config is not None:
+        hosts.add(host_of_url(config.notice_url))
+        hosts |= {d.strip(" .").lower() for d in re.split(r"[\s,]+", config.link_domains or "")}
+    return frozenset(h for h in hosts if h)
+
+
+def campaign_link_hosts(campaign: object | None) -> frozenset[str]:
+    """Return the hosts of a campaign's own approved links (its notice and self-check pages)."""
+    urls = (getattr(campaign, "notice_url", ""), getattr(campaign, "selfcheck_url", "")) if campaign else ()
+    return frozenset(h for h in (host_of_url(u or "") for u in urls) if h)
+
+
+def _host_allowed(host: str, allowed: frozenset[str]) -> bool:
+    return any(host == a or host.endswith("." + a) for a in allowed)
+
+
 def outbound_guard_check(*, message: OutboundMessage) -> GuardVerdict:
     """Return every reason why ``message`` must not be sent (an empty list means it may go)."""
     violations: list[Violation] = []
@@ -160,6 +217,18 @@ def outbound_guard_check(*, message: OutboundMessage) -> GuardVerdict:
         violations.append(
             Violation("guard.foreign_email", f"The message names {len(foreign)} email address(es) of someone else.")
         )
+    hosts = link_hosts(text)
+    if hosts:
+        allowed_hosts = link_allow_list(message.incident) | {h.lower() for h in message.allowed_link_hosts}
+        strange = sorted(h for h in hosts if not _host_allowed(h, allowed_hosts))
+        if strange:
+            violations.append(
+                Violation(
+                    "guard.foreign_link",
+                    f"The message links to {len(strange)} site(s) outside the incident's allow-list: "
+                    + ", ".join(strange[:3]),
+                )
+            )
     for attachment in message.attachments:
         if attachment.content_type not in ALLOWED_ATTACHMENT_TYPES or attachment.size > MAX_ATTACHMENT_BYTES:
             violations.append(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from breachdesk.registry import items as vocabulary
@@ -15,8 +16,18 @@ from breachdesk.registry.models import Source
 ALLOWED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
 
 
-def item_choices() -> list[tuple[str, str]]:
-    return [(key, f"{vocabulary.ITEMS[key].label_ja} ({key})") for key in vocabulary.ITEM_KEYS]
+def _item_name(key: str) -> str:
+    from breachdesk.registry.templatetags.registry_items import item_label
+
+    return item_label(key)
+
+
+_lazy_item_name = lazy(_item_name, str)
+
+
+def item_choices() -> list[tuple[str, Any]]:
+    """Return the item choices, each named in the language of the page that shows them (not of import time)."""
+    return [(key, _lazy_item_name(key)) for key in vocabulary.ITEM_KEYS]
 
 
 class UploadForm(forms.Form):

@@ -25,6 +25,7 @@ from breachdesk.registry import forms, hooks, selectors, services
 from breachdesk.registry.masking import mask
 from breachdesk.registry.models import ENCRYPTED, JobKind, JobStatus
 from breachdesk.registry.tasks import registry_job_run
+from breachdesk.registry.templatetags.registry_items import item_label
 from breachdesk.web.views.base import incident_view
 
 # What the list shows of each person (the access log records it per row shown).
@@ -119,12 +120,12 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
 def person_detail(request: AuthedRequest, person_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Show a person's data, leaked items, and the sections other apps register (inquiries, deliveries, …)."""
     person = selectors.person_get(incident=access.incident, person_id=person_id)
-    fields = [(label, getattr(person, label) or "") for label in ENCRYPTED]
+    fields = [(item_label(name), getattr(person, name) or "") for name in ENCRYPTED]
     access_log.record(
         incident=access.incident,
         actor=request.user,
         obj=f"person:{person.pk}",
-        fields=[label for label, value in fields if value],
+        fields=[name for name in ENCRYPTED if getattr(person, name)],
         route=access_log.route_of(request),
     )
     sections = []

@@ -78,6 +78,7 @@ class World:
             **(self.campaign_ids or {}),
             "cost_item_id": self.cost_item.pk,
             "report_id": self.executive_report.pk,
+            "secret": "not-a-live-secret",  # public confirmation links: a wrong secret is a 404
         }
 
 

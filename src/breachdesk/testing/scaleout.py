@@ -127,7 +127,6 @@ def _environment(smtp_port: int, var_dir: str) -> dict[str, str]:
         "BREACHDESK_TESTING": "true" if settings.TESTING else "false",
         "EMAIL_HOST": "127.0.0.1",
         "EMAIL_PORT": str(smtp_port),
-        "BREACHDESK_CAMPAIGN_PARALLELISM": "2",
     }
 
 

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from breachdesk.core.roles import Role
+from breachdesk.core.templatetags.people import display_name
 from breachdesk.incidents.models import (
     Cause,
     EventKind,
@@ -76,6 +77,7 @@ class TaskForm(forms.Form):
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ModelChoiceField)
         owner_field.queryset = get_user_model().objects.filter(memberships__incident=incident).order_by("username")
+        owner_field.label_from_instance = display_name  # type: ignore[method-assign,assignment]
 
 
 class TaskStatusForm(forms.Form):

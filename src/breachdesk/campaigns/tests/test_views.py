@@ -57,8 +57,13 @@ def test_pr_writes_a_template_and_the_editor_rejects_a_load_tag(team: Team) -> N
     good = pr.post(url(world, "template_create"), {"name": "第1報", "subject": SUBJECT, "body_text": BODY})
     assert good.status_code == 302
     template = world.incident.notice_templates.get(name="第1報")
-    page = pr.get(url(world, "template_detail", template_id=template.pk)).content.decode()
-    assert ("Approve this version" not in page and "承認" not in page.split("versions")[0]) or True
+    detail = url(world, "template_detail", template_id=template.pk)
+    approve = url(world, "template_approve", template_id=template.pk)
+    page = pr.get(detail).content.decode()
+    assert approve not in page, "the author must not be offered the approval of their own version"
+    assert "A lead or reviewer other than the author must approve" in page
+    lead_page = client_for(team.lead, language="en").get(detail).content.decode()
+    assert approve in lead_page, "a lead who did not write the version is offered its approval"
     reviewer = client_for(team.reviewer)
     reviewer.post(url(world, "template_approve", template_id=template.pk), {"version": "1"})
     assert template.versions.get(number=1).approved_by == team.reviewer

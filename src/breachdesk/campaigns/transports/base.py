@@ -31,6 +31,8 @@ class Outcome:
     detail: str = ""
     blocked: bool = False  # the mis-send guard refused the message; the campaign pauses for review
     violations: list[str] = field(default_factory=list)
+    # The relay itself refused or could not be reached: not this recipient's fault, so no attempt is counted.
+    relay: bool = False
 
     @classmethod
     def sent(cls) -> Outcome:
@@ -39,6 +41,11 @@ class Outcome:
     @classmethod
     def temporary(cls, code: str, detail: str = "") -> Outcome:
         return cls(OutcomeKind.TEMPORARY, code, detail)
+
+    @classmethod
+    def relay_down(cls, code: str, detail: str = "") -> Outcome:
+        """Return a temporary failure of the relay (unreachable, 421, sender refused): nothing was handed over."""
+        return cls(OutcomeKind.TEMPORARY, code, detail, relay=True)
 
     @classmethod
     def permanent(cls, code: str, detail: str = "") -> Outcome:

@@ -7,6 +7,7 @@ offering to "unsubscribe" from it would be misleading (see docs/campaigns.md).
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from typing import Any
 
@@ -18,11 +19,25 @@ from breachdesk.campaigns.models import Campaign, Delivery
 from breachdesk.campaigns.rendering import item_labels, person_values, render_notice
 from breachdesk.campaigns.transports.base import Outcome, Transport
 from breachdesk.core.errors import ApplicationError
-from breachdesk.outbound.guard import Attachment, MisSendBlocked, OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.guard import (
+    Attachment,
+    MisSendBlocked,
+    OutboundMessage,
+    campaign_link_hosts,
+    outbound_guard_enforce,
+)
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
-    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone)."""
+    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone).
+
+    A refusal by the relay itself (421 "service not available", or the sender refused with a 4xx) is not the
+    recipient's: it counts no attempt against them (``Outcome.relay_down``).
+    """
+    if isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code < 500:
+        return Outcome.relay_down(f"smtp.{exc.smtp_code}", "sender refused by the relay")
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421:
+        return Outcome.relay_down("smtp.421", "relay not available")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _msg in exc.recipients.values()]
         code = codes[0] if codes else 550
@@ -59,8 +74,8 @@ class EmailTransport(Transport):
         try:
             self.connection.open()
         except (OSError, smtplib.SMTPException) as exc:
-            # Nothing was handed over when the relay cannot even be reached: safe to retry.
-            return Outcome.temporary("smtp.connect", exc.__class__.__name__)
+            # Nothing was handed over when the relay cannot be reached: safe to retry, and not the recipient's fault.
+            return Outcome.relay_down("smtp.connect", exc.__class__.__name__)
         return None
 
     def build(self, delivery: Delivery) -> tuple[EmailMultiAlternatives, OutboundMessage, list[str]] | Outcome:
@@ -113,6 +128,7 @@ class EmailTransport(Transport):
             attachments=attachments,
             person_id=person.pk,
             allowed_addresses=self.allowed,
+            allowed_link_hosts=campaign_link_hosts(campaign),
         )
         problems = campaign_guard_check(
             campaign=campaign,
@@ -149,3 +165,15 @@ class EmailTransport(Transport):
         if not sent:
             return Outcome.temporary("smtp.not_sent")
         return Outcome.sent()
+
+
+def relay_probe() -> bool:
+    """Return whether the SMTP relay accepts a session now (connect, EHLO, login if configured), sending nothing."""
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException):
+        return False
+    with contextlib.suppress(OSError, smtplib.SMTPException):
+        connection.close()
+    return True

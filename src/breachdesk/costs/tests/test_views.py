@@ -30,7 +30,7 @@ def test_every_member_sees_the_estimate_with_its_formula(world: World) -> None:
         page = client_for(user).get(BASE).content.decode()
         assert "500 × 26 × 6 × 1 × 1 = 78,000" in page
         assert "¥159,000" in page  # 2 × ¥78,000 + the sample person's ¥3,000
-        assert "Tokyo High Court, 2020-03-25" in page
+        assert "東京高裁 2020年3月25日判決" in page
 
 
 def test_only_the_lead_sees_the_edit_forms(world: World) -> None:

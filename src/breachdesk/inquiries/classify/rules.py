@@ -1,6 +1,6 @@
 # ruff: noqa: E501 - each pattern stays on one line so that it can be read and diffed as one rule
-"""Recognise each label by phrases: hand-written patterns over normalised sentences, with the matched words kept
-as evidence for the staff.
+"""Recognise each label by phrases: hand-written patterns over normalised sentences; a match is kept as evidence by
+its rule id and offsets only, never its text.
 
 A rule is a label, a pattern and optionally a pattern that vetoes it in the same sentence; some patterns are a topic joined to a question cue within one sentence, so that a
 statement ("my address leaked, so I get spam") is not read as a question ("was my address included?").
@@ -9,6 +9,7 @@ statement ("my address leaked, so I get spam") is not read as a question ("was m
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 # A question or request inside the same sentence.
 _ASK = r"[^。]{0,24}?(か|かどうか|のか|ですか|でしょうか|ますか|教えて|おしえて|知りたい|確認(し|を|して|させ)|\?|大丈夫|無事)"
@@ -220,22 +221,62 @@ RULES: list[tuple[str, str] | tuple[str, str, str]] = [
     ),
 ]
 
-COMPILED: list[tuple[str, re.Pattern[str], re.Pattern[str] | None]] = [
-    (rule[0], re.compile(rule[1]), re.compile(rule[2]) if len(rule) == 3 else None) for rule in RULES
+
+def _rule_ids() -> list[str]:
+    """Name each rule ``<label>.<n>`` (its position among the rules of its label, from 1): stable while appended."""
+    seen: dict[str, int] = {}
+    ids = []
+    for rule in RULES:
+        seen[rule[0]] = seen.get(rule[0], 0) + 1
+        ids.append(f"{rule[0]}.{seen[rule[0]]}")
+    return ids
+
+
+RULE_IDS: list[str] = _rule_ids()
+COMPILED: list[tuple[str, str, re.Pattern[str], re.Pattern[str] | None]] = [
+    (rule_id, rule[0], re.compile(rule[1]), re.compile(rule[2]) if len(rule) == 3 else None)
+    for rule_id, rule in zip(RULE_IDS, RULES, strict=True)
 ]
-EVIDENCE_CHARS = 40
+BY_ID = {rule_id: label for rule_id, label, _, _ in COMPILED}
+# A sentence ends at 。！？!? or a line break, or at a full stop followed by a space (English).
+_SENTENCE = re.compile(r"[^。！？!?\n]+?(?=[。！？!?\n]|\.\s|$)\.?")
 
 
-def match(sentences: list[str]) -> dict[str, list[str]]:
-    """Return, per label, the phrases that matched (at most three, each at most 40 characters)."""
-    evidence: dict[str, list[str]] = {}
-    for sentence in sentences:
-        for label, pattern, unless in COMPILED:
-            found = pattern.search(sentence)
-            if found is None or (unless is not None and unless.search(sentence)):
+@dataclass(frozen=True)
+class Hit:
+    """A rule that matched: its id, its label and the span of the match in the normalised text."""
+
+    rule: str
+    label: str
+    start: int
+    end: int
+
+    def as_dict(self) -> dict[str, object]:
+        return {"rule": self.rule, "start": self.start, "end": self.end}
+
+
+def sentences(normalised: str) -> list[tuple[int, str]]:
+    """Return the sentences of ``normalised`` text with their offsets."""
+    return [(m.start(), m.group(0)) for m in _SENTENCE.finditer(normalised) if m.group(0).strip()]
+
+
+def hits(normalised: str) -> list[Hit]:
+    """Return every rule that matched a sentence of ``normalised`` text, once per rule, first match first."""
+    found: dict[str, Hit] = {}
+    for offset, sentence in sentences(normalised):
+        for rule_id, label, pattern, unless in COMPILED:
+            if rule_id in found:
                 continue
-            phrase = found.group(0).strip()[:EVIDENCE_CHARS]
-            phrases = evidence.setdefault(label, [])
-            if phrase and phrase not in phrases and len(phrases) < 3:
-                phrases.append(phrase)
+            match = pattern.search(sentence)
+            if match is None or (unless is not None and unless.search(sentence)):
+                continue
+            found[rule_id] = Hit(rule_id, label, offset + match.start(), offset + match.end())
+    return sorted(found.values(), key=lambda h: (h.start, h.rule))
+
+
+def match(sentences_: list[str]) -> dict[str, list[str]]:
+    """Return, per label, the ids of the rules that matched ``sentences_`` (kept for callers of the old interface)."""
+    evidence: dict[str, list[str]] = {}
+    for hit in hits("\n".join(sentences_)):
+        evidence.setdefault(hit.label, []).append(hit.rule)
     return evidence

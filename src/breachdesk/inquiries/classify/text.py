@@ -35,6 +35,24 @@ def strip_history(text: str) -> str:
     return own or text
 
 
+_SPACES = re.compile(r"[ \t\u3000\xa0]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+# Texts longer than this are classified on their beginning: the request is nearly always there, and it bounds the
+# time a pasted 100-page document can take.
+MAX_CHARS = 4000
+
+
+def normalise(subject: str, body: str) -> str:
+    """Return subject and own words of the body as one text: NFKC, no invisible characters, lower-case, one space.
+
+    Offsets of classifier evidence refer to this text; it is computed again when shown, never stored.
+    """
+    text = f"{subject or ''}\n{strip_history(body or '')}"
+    text = jptext.nfkc(jptext.strip_invisible(text)).lower()
+    text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", text))
+    return "\n".join(line.strip() for line in text.split("\n"))[:MAX_CHARS]
+
+
 def prepare(subject: str, body: str) -> list[str]:
     """Return the normalised sentences of subject and body (NFKC, no invisible characters, lower-case)."""
     text = f"{subject}\n{strip_history(body)}"

@@ -13,6 +13,7 @@ from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import events
 from breachdesk.inquiries.intake import mime
 from breachdesk.inquiries.intake.receive import Incoming, inquiry_receive
+from breachdesk.inquiries.intake.sender import sender_facts
 from breachdesk.inquiries.mailer import DESK_HEADER
 from breachdesk.inquiries.models import Channel, DeskConfig
 
@@ -36,9 +37,10 @@ def receive_raw(*, incident: Incident, raw: bytes, channel: str, actor: Any) -> 
     """Parse raw mail bytes and take them in; return the ``Received`` result."""
     parsed = mime.parse(raw)
     own = _has_desk_header(raw)
-    return inquiry_receive(
-        incident=incident, incoming=Incoming.from_mail(parsed, channel=channel, own_header=own), actor=actor
-    )
+    incoming = Incoming.from_mail(parsed, channel=channel, own_header=own)
+    facts = sender_facts(raw)
+    incoming.reply_to, incoming.auth_results = facts.reply_to, facts.auth_results
+    return inquiry_receive(incident=incident, incoming=incoming, actor=actor)
 
 
 def _has_desk_header(raw: bytes) -> bool:

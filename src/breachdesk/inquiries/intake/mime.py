@@ -207,7 +207,7 @@ def _decode_header(value: object, problems: list[str]) -> str:
 
 
 def _first_address(message: EmailMessage, problems: list[str]) -> tuple[str, str]:
-    raw = message.get_all("Reply-To") or message.get_all("From") or []
+    raw = message.get_all("From") or []  # never Reply-To: see intake/sender.py
     try:
         pairs = getaddresses([str(v) for v in raw])
     except Exception:

@@ -29,6 +29,7 @@ from breachdesk.inquiries import labels as label_vocabulary
 from breachdesk.inquiries.ack import ack_enqueue
 from breachdesk.inquiries.classify import classify
 from breachdesk.inquiries.intake.mime import MAX_ATTACHMENT_BYTES, ParsedAttachment, ParsedMail
+from breachdesk.inquiries.learning import incident_model
 from breachdesk.inquiries.mailer import desk_config, message_id_index
 from breachdesk.inquiries.matching import inquiry_match
 from breachdesk.inquiries.models import (
@@ -66,6 +67,8 @@ class Incoming:
     received_at: datetime | None = None
     kind: str = MessageKind.INBOUND
     own_desk_header: bool = False
+    reply_to: str = ""  # shown beside the sender, never used for matching or threading (intake/sender.py)
+    auth_results: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_mail(cls, mail: ParsedMail, *, channel: str = Channel.EMAIL, own_header: bool = False) -> Incoming:
@@ -195,7 +198,7 @@ def inquiry_classify(*, inquiry: Inquiry, subject: str, text: str, actor: Any) -
     """Classify the inquiry's text unless a person already corrected its labels."""
     if inquiry.labels_corrected:
         return inquiry
-    result = classify(subject=subject, body=text)
+    result = classify(subject=subject, body=text, model=incident_model(inquiry.incident_id))
     inquiry.labels = result.labels
     inquiry.label_bits = label_vocabulary.mask_of(result.labels)
     inquiry.evidence = result.evidence
@@ -244,6 +247,8 @@ def inquiry_receive(*, incident: Incident, incoming: Incoming, actor: Any) -> Re
             received_at=at,
             last_message_at=at,
             has_email=bool(email),
+            # Anyone can type any address into the web form: the sender confirms it before the desk mails it again.
+            awaiting_confirmation=bool(email) and incoming.channel == Channel.FORM,
             auto_generated=bool(incoming.auto_reason),
             bidx_sender_email=sender_index,
             due_at=add_business_days(at, config.first_answer_business_days),
@@ -252,18 +257,47 @@ def inquiry_receive(*, incident: Incident, incoming: Incoming, actor: Any) -> Re
         inquiry.sender_name = (incoming.sender_name or "")[:200]
         inquiry.sender_email = email
         inquiry.sender_phone = (incoming.sender_phone or "")[:40]
+        reply_to = _clean_email(incoming.reply_to)
+        if reply_to and jptext.normalize_email(reply_to) != jptext.normalize_email(email):
+            inquiry.reply_to = reply_to
+        inquiry.auth_results = dict(incoming.auth_results)
         inquiry.save()
         _add_message(inquiry, incoming, at, actor)
         events.inquiry_received_event(inquiry=inquiry, actor=actor)
         inquiry_classify(inquiry=inquiry, subject=incoming.subject, text=incoming.text, actor=actor)
-        inquiry_match(inquiry=inquiry, text=f"{incoming.subject}\n{incoming.text}", actor=actor)
-        if "deletion" in inquiry.labels and not inquiry.auto_generated:
-            from breachdesk.inquiries.deletion import deletion_request_create
-
-            deletion_request_create(inquiry=inquiry, actor=actor)
+        if incoming.channel == Channel.FORM:
+            # The form's request must not do more work (or write more) when the sender is in the registry: the
+            # worker matches it (``inquiries_match_pending``).
+            Inquiry.objects.filter(pk=inquiry.pk).update(match_pending=True)
+            inquiry.match_pending = True
+        else:
+            _match_and_request(inquiry, actor)
         if ack_enqueue(inquiry=inquiry) is not None:
             transaction.on_commit(_wake_worker)
     return Received(inquiry, True)
+
+
+def _match_and_request(inquiry: Inquiry, actor: Any) -> None:
+    texts = "\n".join(m.text or "" for m in inquiry.messages.filter(direction=Direction.IN))
+    inquiry_match(inquiry=inquiry, text=f"{inquiry.subject or ''}\n{texts}", actor=actor)
+    if "deletion" in inquiry.labels and not inquiry.auto_generated:
+        from breachdesk.inquiries.deletion import deletion_request_create
+
+        deletion_request_create(inquiry=inquiry, actor=actor)
+
+
+def inquiries_match_pending(*, limit: int = 200) -> int:
+    """Match the web-form inquiries waiting for the worker (and record their deletion requests); return how many."""
+    done = 0
+    ids = list(Inquiry.objects.filter(match_pending=True).order_by("id").values_list("pk", flat=True)[:limit])
+    for pk in ids:
+        with transaction.atomic():
+            if not Inquiry.objects.filter(pk=pk, match_pending=True).update(match_pending=False):
+                continue  # another worker took it
+            inquiry = Inquiry.objects.select_related("incident").get(pk=pk)
+            _match_and_request(inquiry, "worker")
+            done += 1
+    return done
 
 
 def _wake_worker() -> None:

@@ -1,4 +1,5 @@
-"""People whose deletion was completed get no campaign mail, unless the lead records that the law requires it."""
+"""People whose deletion was completed get no ordinary campaign mail; a notice the law requires still reaches them
+unless the lead records a reason on the deletion request."""
 
 from __future__ import annotations
 
@@ -61,5 +62,12 @@ def test_completed_deletions_leave_the_audience_and_the_lead_decides_legal_excep
     people, counts = audience_ids(campaign=campaign)
     ids = {pk for pk, _email in people}
     assert cleared.pk in ids
-    assert deleted.pk not in ids
+    assert deleted.pk in ids  # completing a deletion never removes anyone from a legally required notice
+    assert not any(counts.values())
+    DeletionRequest.objects.filter(person=deleted).update(
+        decided_by=world.lead, decided_at=now, legal_notices_allowed=False, decision_note="本人が拒否"
+    )
+    people, counts = audience_ids(campaign=campaign)
+    ids = {pk for pk, _email in people}
+    assert deleted.pk not in ids  # only with the lead's recorded reason
     assert counts == {"deletion_completed_not_cleared": 1}

@@ -109,7 +109,8 @@ def test_a_verified_sender_gets_their_own_facts_in_the_draft(world: World) -> No
 
 def test_an_unverified_sender_is_never_told_another_persons_status(world: World) -> None:
     inquiry = _receive(world, sender="eve@example.jp", message_id="<u@x>", body="会員番号 W-0001 です。私は対象ですか")
-    assert inquiry.person == world.person
+    assert inquiry.person is None  # a member ID in the text only suggests a person
+    assert inquiry.suggested_person == world.person
     assert not inquiry.identity_verified
     reply = services.reply_draft(inquiry=inquiry, actor=world.responder)
     assert "対象となっておりました" not in reply.body
@@ -238,6 +239,9 @@ def test_a_deletion_request_becomes_an_engineer_task_and_its_completion_drafts_t
     assert deletion.task is not None
     assert deletion.task.owner_role == "engineer"
     assert list(selectors.person_ids_with_completed_deletion(incident=world.incident)) == []
+    assert deletion.person is None  # an address alone is no proof for an action
+    services.deletion_verify_phone(deletion=deletion, actor=world.responder, questions="生年月日")
+    deletion.refresh_from_db()
     task_set_status(task=deletion.task, actor=world.lead, status=TaskStatus.DONE)
     deletion.refresh_from_db()
     assert deletion.status == "done"

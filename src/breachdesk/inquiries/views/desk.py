@@ -22,16 +22,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 from breachdesk.core import access_log
 from breachdesk.core.errors import ApplicationError, PermissionDenied
 from breachdesk.core.roles import Capability
+from breachdesk.core.templatetags.people import person_name
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess, member_list
-from breachdesk.inquiries import forms, selectors, services
+from breachdesk.inquiries import forms, learning, selectors, services
 from breachdesk.inquiries.intake.receive import read_attachment
+from breachdesk.inquiries.intake.sender import dmarc_warning
 from breachdesk.inquiries.labels import LABELS
 from breachdesk.inquiries.mailer import desk_config
 from breachdesk.inquiries.models import Channel, Inquiry, InquiryStatus, Reply
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
 from breachdesk.registry.masking import mask
 from breachdesk.web.views.base import incident_view
+
+MAIL_CHANNELS = (Channel.EMAIL, Channel.UPLOAD)
 
 LIST_FIELDS = (
     "id",
@@ -56,7 +60,8 @@ class _CountedPaginator(Paginator):
 
 
 ROW_HTML = (
-    '<tr>{check}<td>{received}</td><td><a href="{url}">{subject}</a> <span class="muted">{channel}</span></td>'
+    '<tr>{check}<td>{received}</td><td><a href="{url}" translate="no">{subject}</a> '
+    '<span class="muted">{channel}</span></td>'
     "<td>{sender}</td><td>{labels}</td><td>{status}</td><td>{assignee}</td><td>{due}</td></tr>"
 )
 SUBJECT_CHARS = 60
@@ -103,9 +108,13 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
 def _assignee_options(access: IncidentAccess, *, selected: str) -> SafeString:
     """Write the assignee options (every member of the incident) of a filter or a form, each value escaped."""
     options = []
-    for user_id, username in member_list(incident=access.incident).values_list("user_id", "user__username"):
+    members = member_list(incident=access.incident).values_list(
+        "user_id", "user__username", "user__first_name", "user__last_name"
+    )
+    for user_id, username, first, last in members:
         mark = " selected" if selected == str(user_id) else ""
-        options.append(f'<option value="{int(user_id)}"{mark}>{escape(username)}</option>')
+        name = person_name(username=username, first_name=first, last_name=last)
+        options.append(f'<option value="{int(user_id)}"{mark}>{escape(name)}</option>')
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped or a number  # nosec
 
 
@@ -158,7 +167,8 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
 
 @incident_view()
 def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
-    """Show one inquiry: its messages (text, or sanitised HTML), labels with evidence, match, replies, deletion."""
+    """Show one inquiry: its messages (text, or sanitised HTML), labels with why they were chosen (computed now from
+    the text and the model, nothing stored), match, replies, deletion."""
     require_desk(access)
     inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
     can_pii = access.can(Capability.VIEW_PII)
@@ -181,10 +191,13 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
             inquiry=inquiry,
             sender_email=email if can_pii else mask("email", email),
             sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
+            reply_to=(inquiry.reply_to or "") if can_pii else mask("email", inquiry.reply_to or ""),
+            dmarc_warning=dmarc_warning(inquiry.auth_results) if inquiry.channel in MAIL_CHANNELS else "",
             messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
-            evidence=[(LABELS.get(k, k), v) for k, v in (inquiry.evidence or {}).items()],
+            explanation=learning.inquiry_explanation(inquiry),
             label_choices=list(LABELS.items()),
             person=person,
+            suggested=inquiry.suggested_person if person is None else None,
             person_items=person.item_keys if person is not None and can_pii else [],
             replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
             deletions=inquiry.deletion_requests.all(),
@@ -373,6 +386,38 @@ def deletion_complete(request: AuthedRequest, deletion_id: int, *, access: Incid
     reply = services.deletion_complete(deletion=deletion, actor=request.user)
     if reply is not None:
         messages.success(request, _("Done. The confirmation reply was drafted."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_send_link(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Mail the confirmation link to the suggested person's registered address (never the requester's)."""
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    try:
+        services.deletion_send_confirmation(deletion=deletion, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The confirmation link was sent to the registered address."))
+    return to("deletion_list", access)
+
+
+@incident_view()
+@require_POST
+def deletion_verify_phone(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Record a verification by phone, with the questions asked."""
+    require_staff(access)
+    deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
+    try:
+        services.deletion_verify_phone(
+            deletion=deletion, actor=request.user, questions=str(request.POST.get("questions", ""))[:500]
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("The phone verification was recorded."))
     return to("deletion_list", access)
 
 

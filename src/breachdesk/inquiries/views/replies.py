@@ -47,6 +47,7 @@ def _reply_context(access: IncidentAccess, reply: Reply, **extra: object) -> dic
         diff=diff_html(reply.assembled or "", body),
         changed=(reply.assembled or "") != body,
         comment=reply.comment or "",
+        editors=selectors.reply_editors(reply=reply),
         **extra,
     )
 
@@ -73,7 +74,11 @@ def reply_detail(request: AuthedRequest, reply_id: int, *, access: IncidentAcces
         request,
         "inquiries/reply_detail.html",
         _reply_context(
-            access, reply, form=form, review_form=forms.ReviewForm(), is_author=reply.author_id == request.user.pk
+            access,
+            reply,
+            form=form,
+            review_form=forms.ReviewForm(),
+            is_author=request.user.pk in services.reply_writers(reply),
         ),
     )
 

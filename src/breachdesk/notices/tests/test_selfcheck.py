@@ -128,14 +128,17 @@ def test_the_worker_mails_the_leaked_items_to_the_registered_address_only(
     assert counted["selfcheck.sent_affected"] == 2
 
 
-def test_the_limit_per_address_answers_429_alike_for_known_and_unknown_addresses(
-    world: World, published: Any, settings: Any
+def test_the_limit_per_address_counts_mails_sent_and_never_refuses_a_request(
+    world: World, published: Any, settings: Any, mailoutbox: Any
 ) -> None:
     settings.BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR = 2
     known = [_post(world, AFFECTED, ip=f"203.0.113.{n}").status_code for n in range(3)]
     unknown = [_post(world, UNKNOWN, ip=f"203.0.113.{n + 10}").status_code for n in range(3)]
-    assert known == unknown == [302, 302, 429]
+    assert known == unknown == [302, 302, 302]  # a stranger cannot block a person's own check
     assert _wire(_post(world, AFFECTED, ip="203.0.113.50")) == _wire(_post(world, UNKNOWN, ip="203.0.113.51"))
+    totals = selfcheck_process_batch()
+    assert len([m for m in mailoutbox if m.to == [AFFECTED["email"]]]) == 2
+    assert totals["limited_mail"] == 2
 
 
 def test_the_limit_per_ip_counts_every_address(world: World, published: Any, settings: Any) -> None:

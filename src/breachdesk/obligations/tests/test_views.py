@@ -57,7 +57,7 @@ def test_the_lead_overrides_a_fact_with_a_reason(world: World) -> None:
     assert (override.fact, override.value, override.reason) == ("persons", 1500, "Forensics report.")
     assert TimelineEvent.objects.filter(incident=world.incident, kind="obligations.fact_overridden").exists()
     page = client_for(world.lead).get(BASE).content.decode()
-    assert "1,500 people is more than 1,000" in page
+    assert "施行規則第7条第4号：本人の数は1,500人で、1,000人を超えます。" in page
 
 
 def test_it_refuses_an_override_to_a_responder(world: World) -> None:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
 from django.utils.translation import get_language
 
 from breachdesk.registry import items as vocabulary
+from breachdesk.registry.models import Source
 
 register = template.Library()
 
@@ -17,3 +20,19 @@ def item_label(key: str) -> str:
     if item is None:
         return key
     return item.label_ja if (get_language() or "ja").startswith("ja") else str(item.label)
+
+
+@register.filter
+def item_labels(keys: Iterable[str]) -> str:
+    """Return the names of several item keys, joined as the reader's language joins a list."""
+    separator = "、" if (get_language() or "ja").startswith("ja") else ", "
+    return separator.join(item_label(key) for key in keys or ())
+
+
+@register.filter
+def source_label(source: str) -> str:
+    """Return the name of a registry source (``master`` → 会員マスタ), or the key when unknown."""
+    try:
+        return str(Source(source).label)
+    except ValueError:
+        return source

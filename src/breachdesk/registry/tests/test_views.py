@@ -59,7 +59,7 @@ def test_the_person_page_shows_items_and_the_sections_other_apps_register(world:
     body = page.content.decode()
     assert page.status_code == 200
     assert "見本 花子" in body
-    assert "email" in body
+    assert "メールアドレス" in body  # the item named in the reader's language, not its key
     assert f"inquiries of {world.person.pk}" in body
 
 

@@ -111,6 +111,8 @@ WEB: dict[str, Rule] = {
     "inquiries:deletion_list": r(VIEW, VIEW),
     "inquiries:deletion_complete": r(NO, TASKS),
     "inquiries:deletion_decide": r(NO, VIEW),
+    "inquiries:deletion_send_link": r(NO, PII),
+    "inquiries:deletion_verify_phone": r(NO, PII),
     "campaigns:campaign_list": r(VIEW, NO),
     "campaigns:bounce_record": r(NO, STAKEHOLDERS),  # lead or PR
     "campaigns:template_create": r(STAKEHOLDERS, STAKEHOLDERS),
@@ -213,4 +215,12 @@ OPEN: dict[str, object] = {
     "api:api-root": 404,
     ":healthz": 200,  # the load balancer's probe: status only, no detail (core/views.py)
 }
-PUBLIC = {"public:page", "public:feed", "public:selfcheck", "public:selfcheck_sent", "inquiries_public:contact"}
+PUBLIC = {
+    "public:page",
+    "public:feed",
+    "public:selfcheck",
+    "public:selfcheck_sent",
+    "inquiries_public:contact",
+    "inquiries_public:confirm",  # a web-form sender's confirmation link: 404 for any secret that is not live
+    "inquiries_public:deletion_confirm",  # the registered person's deletion confirmation link: the same
+}

@@ -111,7 +111,7 @@ def _hits(raw: bytes, needles: set[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def demo_dumps(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, bytes]]:
-    """Build the demo (committed), read the raw database, then the same with classifier evidence emptied."""
+    """Build the demo (committed) and read the raw database and the demo's access log."""
     from breachdesk.registry import demo
 
     saved = demo.MEMBERS, demo.AFFECTED
@@ -123,17 +123,11 @@ def demo_dumps(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[st
             from breachdesk.core import access_log
             from breachdesk.incidents.demo import DEMO_CODE
             from breachdesk.incidents.models import Incident
-            from breachdesk.inquiries.models import Inquiry
 
             demo_incident = Incident.objects.get(code=DEMO_CODE)
             walk = json.dumps([access_log.as_dict(e) for e in access_log.reads(incident=demo_incident)]).encode()
 
-            Inquiry.objects.update(evidence={})
-            if connection.vendor == "sqlite":
-                with connection.cursor() as cursor:
-                    cursor.execute("VACUUM")  # the old evidence text would stay in free pages otherwise
-            without_evidence = raw_database()
-            yield {"full": full, "without_evidence": without_evidence, "access_log": walk}
+            yield {"full": full, "access_log": walk}
         finally:
             demo.MEMBERS, demo.AFFECTED = saved
             call_command("flush", interactive=False, verbosity=0)
@@ -164,17 +158,12 @@ def test_the_identifier_patterns_find_plaintext_when_it_is_there() -> None:
     assert _hits(json.dumps({"n": "山田 太郎"}).encode(), {"山田 太郎"}) == ["山田 太郎"]
 
 
-def test_no_inquiry_fragment_is_readable_outside_the_classifier_evidence(demo_dumps: dict[str, bytes]) -> None:
+def test_no_inquiry_fragment_is_readable_in_the_raw_database(demo_dumps: dict[str, bytes]) -> None:
+    """Inquiry bodies are encrypted and the classifier's evidence holds rule ids and offsets, never text."""
     fragments = _inquiry_fragments()
     assert len(fragments) > 100
-    elsewhere = _hits(demo_dumps["without_evidence"], fragments)
-    assert elsewhere == [], f"{len(elsewhere)} inquiry fragments readable outside classifier evidence: {elsewhere[:5]}"
-    in_evidence = _hits(demo_dumps["full"], fragments)
-    if in_evidence:
-        pytest.xfail(
-            f"{len(in_evidence)} inquiry fragments are readable only in inquiries_inquiry.evidence (the classifier's"
-            " matched phrases as plaintext JSON); issue 21 changes the evidence to rule ids and offsets"
-        )
+    found = _hits(demo_dumps["full"], fragments)
+    assert found == [], f"{len(found)} inquiry fragments readable in the raw database: {found[:5]}"
 
 
 def test_the_demo_access_log_shows_the_lead_walking_through_one_persons_record(demo_dumps: dict[str, bytes]) -> None:

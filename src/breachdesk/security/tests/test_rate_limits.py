@@ -75,7 +75,7 @@ def _inquiry(n: int) -> dict[str, str]:
     }
 
 
-def test_the_public_inquiry_form_answers_429_past_its_limit(world: World) -> None:
+def test_the_public_inquiry_form_answers_429_past_its_limit(world: World, published: Any) -> None:
     from breachdesk.inquiries.intake.form import FORM_LIMIT
 
     path = f"/p/{world.incident.code}/contact/"

@@ -48,7 +48,7 @@ def test_a_member_logs_in_opens_the_incident_and_switches_to_english(
     assert (tmp_path / "dashboard-en.png").stat().st_size > 10_000
 
     page.click("text=Timeline")
-    page.wait_for_selector("text=incident.created")
+    page.wait_for_selector('[data-kind="incident.created"]')
     page.click("text=Tasks")
     page.wait_for_selector("#column-open")
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors

@@ -10,10 +10,12 @@ from django.db.models import Q
 from django.http import HttpResponse, HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core.errors import ApplicationError, ValidationFailed
+from breachdesk.core.health import health_banner
 from breachdesk.core.memo import page_memo
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
@@ -22,6 +24,7 @@ from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
 from breachdesk.web.panels import incident_cached, panel_html, panels
+from breachdesk.web.urgent import urgent_facts
 from breachdesk.web.views.base import incident_view
 
 
@@ -98,8 +101,10 @@ def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> Htt
             "incident": incident,
             **figures,
             "panels": rendered_panels,
+            "urgent": urgent_facts(incident=incident, now=timezone.now()),
             "phases": Phase.choices,
             "phase_form": forms.PhaseForm(initial={"phase": incident.phase}),
+            "health": health_banner(),
         },
     )
 

@@ -32,7 +32,11 @@ class Command(BaseCommand):
         work.add_argument("--incident", required=True)
         work.add_argument("--campaign", type=int, required=True)
         work.add_argument("--batch", type=int, default=100)
-        recover = sub.add_parser("recover", help="Turn deliveries left by dead workers into uncertain/pending.")
+        recover = sub.add_parser(
+            "recover",
+            help="Take back work of dead workers now (db_worker does this by itself); rows of processes without a "
+            "heartbeat after --stale-minutes.",
+        )
         recover.add_argument("--incident")
         recover.add_argument("--stale-minutes", type=int, default=15)
         bounce = sub.add_parser("bounce", help="Record a bounce by Message-ID.")
@@ -74,15 +78,20 @@ class Command(BaseCommand):
 
     def _work(self, options: dict[str, Any]) -> dict[str, Any]:
         from breachdesk.campaigns import worker
+        from breachdesk.work.heartbeat import beating
 
         campaign = self._campaign(self._incident(options["incident"]), options["campaign"])
-        report = worker.campaign_work(campaign_id=campaign.pk, batch_size=options["batch"])
+        # The heartbeat names this process's claims, so a reaper takes them back only if this process dies.
+        with beating() as worker_id:
+            report = worker.campaign_work(campaign_id=campaign.pk, worker=worker_id, batch_size=options["batch"])
         return {"campaign": campaign.pk, "outcomes": dict(report.outcomes), "stopped": report.stopped}
 
     def _recover(self, options: dict[str, Any]) -> dict[str, Any]:
         from breachdesk.campaigns import worker
         from breachdesk.campaigns.models import Campaign
+        from breachdesk.work.reaper import reap
 
+        reap()
         stale = timedelta(minutes=options["stale_minutes"])
         result: dict[int, tuple[int, int]] = {}
         if options["incident"]:

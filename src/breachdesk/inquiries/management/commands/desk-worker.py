@@ -19,11 +19,14 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from breachdesk.inquiries.ack import ack_process
         from breachdesk.inquiries.intake.imap import mailboxes_poll
+        from breachdesk.work.heartbeat import beating
 
-        while True:
-            result: dict[str, int] = mailboxes_poll()
-            result.update(ack_process())
-            self.stdout.write(json.dumps(result))
-            if options["once"]:
-                return
-            time.sleep(max(1, options["interval"]))
+        # The heartbeat names this process's claims, so a reaper takes them back only if this process dies.
+        with beating():
+            while True:
+                result: dict[str, int] = mailboxes_poll()
+                result.update(ack_process())
+                self.stdout.write(json.dumps(result))
+                if options["once"]:
+                    return
+                time.sleep(max(1, options["interval"]))
