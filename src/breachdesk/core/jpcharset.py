@@ -256,6 +256,22 @@ def japanese_score(text: str) -> float:
     return sum(_char_score(ch) for ch in text) / len(text)
 
 
+def _byte_score(text: str, name: str) -> float:
+    """Return the mean score per byte of the non-ASCII characters (ASCII reads the same in every candidate).
+
+    Per byte, not per character: a CP932 reading of EUC-JP kanji makes two half-width kana of each kanji, and must
+    not win by numbers.
+    """
+    total = weight = 0.0
+    for char in text:
+        if char < "\x80":
+            continue
+        size = 1 if name == "cp932" and "\uff61" <= char <= "\uff9f" else 2
+        total += _char_score(char) * size
+        weight += size
+    return total / weight if weight else 0.0
+
+
 def bytes_guess(data: bytes) -> tuple[str, str, bool]:
     """Return unlabelled bytes as text, the charset chosen and whether they decoded without replacement.
 
@@ -281,7 +297,7 @@ def bytes_guess(data: bytes) -> tuple[str, str, bool]:
         if name == "utf-8":
             return text, name, True
         # CP932 is the more common of the two in mail: a small head start breaks near ties.
-        valid.append((japanese_score(text) + (0.05 if name == "cp932" else 0.0), name, text))
+        valid.append((_byte_score(text, name) + (0.05 if name == "cp932" else 0.0), name, text))
     if valid:
         _score, name, text = max(valid)
         return text, name, True

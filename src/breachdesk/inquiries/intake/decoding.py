@@ -73,6 +73,10 @@ def charset_label(charset: str | None) -> str:
 def text_decode(data: bytes, charset: str | None) -> Decoded:
     """Return bytes declared in ``charset`` (or nothing) as text, repaired when the declaration was wrong."""
     label = charset_label(charset)
+    if label and label not in _ISO2022JP_LABELS and data.isascii() and (b"\x1b$" in data or b"\x1b(" in data):
+        # ISO-2022-JP under another label (EUC-JP, UTF-8, US-ASCII): its escape sequences must not reach the desk.
+        text, _clean = jpcharset.iso2022jp_decode(data)
+        return Decoded(text, "iso-2022-jp", True)
     if label in _ISO2022JP_LABELS or (not label and b"\x1b" in data):
         text, clean = jpcharset.iso2022jp_decode(data)
         if clean:

@@ -223,7 +223,7 @@ def _walk(message: EmailMessage, problems: list[str]) -> list[EmailMessage]:
             problems.append("structure")
             return
         content_type = part.get_content_type()
-        if content_type in _MAIL_TYPES or not part.is_multipart():
+        if content_type in _MAIL_TYPES or not part.is_multipart() or content_type.startswith("message/"):
             leaves.append(part)
             return
         payload = part.get_payload()
@@ -239,6 +239,11 @@ def _walk(message: EmailMessage, problems: list[str]) -> list[EmailMessage]:
     return leaves
 
 
+_UNNAMED = {
+    "message/delivery-status": "delivery-status.txt",
+    "message/disposition-notification": "disposition-notification.txt",
+    "message/global-delivery-status": "delivery-status.txt",
+}
 _MAIL_TYPES = ("message/rfc822", "text/rfc822-headers", "message/global", "message/global-headers")
 
 
@@ -323,18 +328,25 @@ def _payload_bytes(part: EmailMessage, problems: list[str]) -> bytes:
             payload = _salvage_base64(part.get_payload(decode=False))
     if not isinstance(payload, bytes):
         raw = part.get_payload()
-        payload = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
+        if isinstance(raw, list):
+            # message/delivery-status and other message/* types come as a list of header blocks.
+            payload = b"\r\n".join(_flatten(block) for block in raw if isinstance(block, EmailMessage))
+        else:
+            payload = raw.encode("ascii", "surrogateescape") if isinstance(raw, str) else b""
     return payload
+
+
+def _flatten(message: EmailMessage) -> bytes:
+    buffer = io.BytesIO()
+    email.generator.BytesGenerator(buffer, mangle_from_=False, policy=email.policy.compat32).flatten(message)
+    return buffer.getvalue()
 
 
 def _attached_mail_bytes(part: EmailMessage) -> bytes:
     """Return the bytes of an attached mail (message/rfc822), undoing a base64 or quoted-printable wrapping."""
     payload = part.get_payload()
     if isinstance(payload, list):
-        inner = payload[0] if payload and isinstance(payload[0], EmailMessage) else EmailMessage()
-        buffer = io.BytesIO()
-        email.generator.BytesGenerator(buffer, mangle_from_=False, policy=email.policy.compat32).flatten(inner)
-        data = buffer.getvalue()
+        data = _flatten(payload[0] if payload and isinstance(payload[0], EmailMessage) else EmailMessage())
     else:
         data = decoding.raw_bytes(payload)
     encoding = str(part.get("Content-Transfer-Encoding") or "").strip().lower()
@@ -408,7 +420,7 @@ def _read_part(part: EmailMessage, out: ParsedMail, texts: list[str], htmls: lis
         return
     out.attachments.append(
         ParsedAttachment(
-            filename=(filename or "attachment")[:200],
+            filename=(filename or _UNNAMED.get(content_type, "attachment"))[:200],
             content_type=content_type[:120],
             size=len(payload),
             sha256=hashlib.sha256(payload).hexdigest(),
