@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
 from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.mailformat import JapaneseEmailMultiAlternatives, outbound_charset
 
 S = DeliveryStatus
 EDIT_ROLES = frozenset({Role.LEAD.value, Role.PR.value})
@@ -265,7 +266,9 @@ def template_test_send(
                 allowed_addresses=frozenset(internal | {a for a in (campaign.desk_email if campaign else "",) if a}),
             )
             outbound_guard_enforce(message=message)
-            email = EmailMultiAlternatives(subject, rendered.text, to=[address], connection=connection)
+            email = JapaneseEmailMultiAlternatives(
+                subject, rendered.text, to=[address], connection=connection, mail_charset=outbound_charset(incident)
+            )
             if rendered.html:
                 email.attach_alternative(rendered.html, "text/html")
             sent += email.send()

@@ -59,6 +59,13 @@ class DeskConfig(BaseModel):
     imap_last_uid = models.BigIntegerField(default=0)
     imap_uidvalidity = models.BigIntegerField(default=0)
     round_robin_cursor = models.PositiveIntegerField(default=0)
+    # The charset of the desk's and the campaigns' mail: UTF-8, or ISO-2022-JP (CP50220) for old carrier phones.
+    outbound_charset = models.CharField(
+        _("charset of outgoing mail"),
+        max_length=12,
+        choices=[("utf-8", _("UTF-8 (recommended)")), ("iso-2022-jp", _("ISO-2022-JP (old carrier phones)"))],
+        default="utf-8",
+    )
 
     imap_password = EncryptedField("imap_password_enc")
 
