@@ -162,6 +162,9 @@ def _parse(raw: bytes, depth: int) -> ParsedMail:
         out.text, _ok = decode_bytes(raw[:MAX_TEXT_CHARS], None)
         return out
     problems = out.problems
+    if any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in message.defects):
+        # A line that is no header ended the header block early: the rest (later headers included) is read as body.
+        problems.append("structure")
     out.message_id = (_ids(_header(message, "Message-ID", problems)) or [""])[0]
     out.in_reply_to = (_ids(_header(message, "In-Reply-To", problems)) or [""])[0]
     out.references = _ids(_header(message, "References", problems))[-50:]
