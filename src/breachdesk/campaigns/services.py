@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,6 +44,7 @@ from breachdesk.core.roles import Role
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
 from breachdesk.outbound.guard import OutboundMessage, campaign_link_hosts, outbound_guard_enforce
+from breachdesk.outbound.mailformat import JapaneseEmailMultiAlternatives, outbound_charset
 
 S = DeliveryStatus
 EDIT_ROLES = frozenset({Role.LEAD.value, Role.PR.value})
@@ -259,7 +260,9 @@ def template_test_send(
                 allowed_link_hosts=campaign_link_hosts(campaign),
             )
             outbound_guard_enforce(message=message)
-            email = EmailMultiAlternatives(subject, rendered.text, to=[address], connection=connection)
+            email = JapaneseEmailMultiAlternatives(
+                subject, rendered.text, to=[address], connection=connection, mail_charset=outbound_charset(incident)
+            )
             if rendered.html:
                 email.attach_alternative(rendered.html, "text/html")
             sent += email.send()

@@ -85,6 +85,14 @@ class DeskConfigForm(forms.Form):
         max_length=500,
         help_text=_("Domains the desk's mail may link to besides the public page (comma-separated)."),
     )
+    # Not required: a form posted by an older page (or a script) without it means the default, UTF-8.
+    outbound_charset = forms.TypedChoiceField(
+        label=_("Charset of outgoing mail"),
+        choices=[("utf-8", _("UTF-8 (recommended)")), ("iso-2022-jp", _("ISO-2022-JP (old carrier phones)"))],
+        initial="utf-8",
+        required=False,
+        empty_value="utf-8",
+    )
     imap_host = forms.CharField(label=_("IMAP host"), required=False, max_length=200)
     imap_port = forms.IntegerField(label=_("IMAP port"), min_value=1, max_value=65535)
     imap_security = forms.ChoiceField(label=_("Security"), choices=[("ssl", "IMAPS"), ("starttls", "STARTTLS")])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from breachdesk.core.crypto import cipher_for
@@ -13,6 +12,7 @@ from breachdesk.core.memo import memoized
 from breachdesk.inquiries.errors import NotSendable
 from breachdesk.inquiries.models import Channel, DeskConfig, Direction, Inquiry, Message, MessageKind
 from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.mailformat import JapaneseEmailMessage
 
 DESK_HEADER = "X-Breachdesk-Desk"
 
@@ -102,7 +102,14 @@ def desk_send(
         headers["References"] = references
     if automatic:
         headers["Auto-Submitted"] = "auto-replied"
-    EmailMessage(subject=subject, body=body, from_email=config.desk_address, to=[recipient], headers=headers).send()
+    JapaneseEmailMessage(
+        subject=subject,
+        body=body,
+        from_email=config.desk_address,
+        to=[recipient],
+        headers=headers,
+        mail_charset=config.outbound_charset,
+    ).send()
     stored = Message(
         incident=incident,
         inquiry=inquiry,

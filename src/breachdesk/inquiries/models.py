@@ -64,6 +64,13 @@ class DeskConfig(BaseModel):
     imap_last_uid = models.BigIntegerField(default=0)
     imap_uidvalidity = models.BigIntegerField(default=0)
     round_robin_cursor = models.PositiveIntegerField(default=0)
+    # The charset of the desk's and the campaigns' mail: UTF-8, or ISO-2022-JP (CP50220) for old carrier phones.
+    outbound_charset = models.CharField(
+        _("charset of outgoing mail"),
+        max_length=12,
+        choices=[("utf-8", _("UTF-8 (recommended)")), ("iso-2022-jp", _("ISO-2022-JP (old carrier phones)"))],
+        default="utf-8",
+    )
 
     imap_password = EncryptedField("imap_password_enc")
 
@@ -202,11 +209,24 @@ class Attachment(BaseModel):
     sha256 = models.CharField(max_length=64)
     stored_path = models.CharField(max_length=500, blank=True)
     dropped_reason = models.CharField(max_length=40, blank=True)
+    # An attached mail (message/rfc822, a forwarded phishing mail): its own subject, sender and text as JSON, shown
+    # apart from the sender's words.
+    mail_summary_enc = models.BinaryField(null=True, editable=False)
 
     filename = EncryptedField("filename_enc", "attachment.filename")
+    mail_summary = EncryptedField("mail_summary_enc", "attachment.mail_summary")
 
     def __str__(self) -> str:
         return f"attachment #{self.pk}"
+
+    def attached_mail(self) -> dict[str, object] | None:
+        """Return the attached mail's subject, sender, date, text and file names, or ``None`` for other files."""
+        if self.mail_summary_enc is None:
+            return None
+        import json
+
+        value = json.loads(self.mail_summary or "null")
+        return value if isinstance(value, dict) else None
 
 
 class AckStatus(models.TextChoices):

@@ -21,7 +21,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import EmailMessage
 from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -33,6 +32,7 @@ from breachdesk.incidents.models import Incident
 from breachdesk.notices import counters
 from breachdesk.notices.models import SelfCheckMethod, SelfCheckRequest, SelfCheckState
 from breachdesk.outbound.guard import MisSendBlocked, OutboundMessage, outbound_guard_enforce
+from breachdesk.outbound.mailformat import JapaneseEmailMessage, outbound_charset
 
 logger = logging.getLogger(__name__)
 
@@ -271,7 +271,13 @@ def _send(*, incident: Incident, person: Any) -> str:
             allowed_addresses=frozenset({desk_address} if desk_address else set()),
         )
     )
-    EmailMessage(subject=subject, body=body, to=[recipient], from_email=desk_address or None).send()
+    JapaneseEmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient],
+        from_email=desk_address or None,
+        mail_charset=outbound_charset(incident),
+    ).send()
     return "sent_affected" if person.affected else "sent_not_affected"
 
 

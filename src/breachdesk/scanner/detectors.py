@@ -176,7 +176,11 @@ def luhn_valid(*, digits: str) -> bool:
 
 
 def card_issuer(*, digits: str) -> str | None:
-    """Return the card brand whose number range and length fit ``digits``, or ``None``."""
+    """Return the card brand whose number range and length fit ``digits``, or ``None``.
+
+    The brands accepted in Japan: Visa, Mastercard, JCB, American Express, Diners Club, Discover (6011, 644-649,
+    65) and UnionPay (62).
+    """
     length = len(digits)
     if length < 13 or length > 19:
         return None
@@ -184,6 +188,7 @@ def card_issuer(*, digits: str) -> str | None:
     if first == "4":
         return "visa" if length in (13, 16, 19) else None
     p2 = int(digits[:2])
+    p3 = int(digits[:3])
     p4 = int(digits[:4])
     if first == "5" or first == "2":
         if (51 <= p2 <= 55 or 2221 <= p4 <= 2720) and length == 16:
@@ -194,8 +199,14 @@ def card_issuer(*, digits: str) -> str | None:
             return "jcb" if 16 <= length <= 19 else None
         if p2 in (34, 37):
             return "amex" if length == 15 else None
-        if p2 in (36, 38) or 300 <= int(digits[:3]) <= 305:
-            return "diners" if 14 <= length <= 16 else None
+        if p2 in (36, 38, 39) or 300 <= p3 <= 305 or p4 == 3095:
+            return "diners" if 14 <= length <= 19 else None
+        return None
+    if first == "6":
+        if p4 == 6011 or 644 <= p3 <= 649 or p2 == 65:
+            return "discover" if 16 <= length <= 19 else None
+        if p2 == 62:
+            return "unionpay" if 16 <= length <= 19 else None
     return None
 
 
@@ -264,9 +275,13 @@ _PAREN_PHONE_RX = re.compile(
     r"(?<![0-9A-Za-z])(?:\((0[0-9]{1,4})\)[ -]?([0-9]{1,4})[ -]([0-9]{4})|(0[0-9]{1,4})\(([0-9]{1,4})\)([0-9]{4}))"
     r"(?![0-9A-Za-z])"
 )
+# Domain labels may be punycode (xn--...) or Unicode (例え.jp, IDN); the top-level domain is ASCII letters, punycode
+# (xn--zckzah) or a Unicode one written out (.日本, .コム).
+_LABEL_CHARS = "A-Za-z0-9\u00c0-\u024f\u0370-\u03ff\u0400-\u04ff\u3041-\u30ff\u3400-\u9fff\uac00-\ud7a3"
 _EMAIL_RX = re.compile(
     r"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})@"
-    r"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?\.)+([A-Za-z]{2,24}))(?![A-Za-z0-9\-])"
+    rf"((?:[{_LABEL_CHARS}](?:[{_LABEL_CHARS}\-]{{0,61}}[{_LABEL_CHARS}])?\.)+"
+    r"([A-Za-z]{2,24}|xn--[A-Za-z0-9\-]{2,59}|日本|コム|みんな|中国|中國|한국|рф))(?![A-Za-z0-9\-])"
 )
 # Image and code files named like name@2x.png are not addresses.
 _FILE_SUFFIXES = frozenset(
@@ -286,6 +301,13 @@ _CHAIN_WORTH_RX = re.compile(r"[0-9]{7}|[ -][0-9]{4}")
 _BIRTH_WORD_RX = re.compile("|".join(map(re.escape, BIRTH_WORDS)))
 _PASSPORT_WORD_RX = re.compile("|".join(map(re.escape, PASSPORT_WORDS)))
 
+# Brands with lengths other than 16 that long reference numbers often match by chance: they need context then.
+_RARE_LENGTH_BRANDS = ("visa", "jcb", "discover", "unionpay", "diners")
+# An IBAN (country, check digits, then up to 30 letters and digits, often in groups of four): digit runs in it are
+# neither cards nor My Numbers.
+_IBAN_RX = re.compile(r"(?<![A-Za-z0-9])[A-Z]{2}[0-9]{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![A-Za-z0-9])")
+
+_IBAN_HINT_RX = re.compile(r"[A-Z]{2}[0-9]{2}")
 _CARD_GROUPINGS = frozenset(
     [(4, 4, 4, 4), (4, 4, 4, 4, 1), (4, 4, 4, 4, 2), (4, 4, 4, 4, 3), (4, 6, 5), (4, 6, 4), (4, 4, 4, 1), (4, 4, 5)]
 )
@@ -326,14 +348,33 @@ class _Scan:
         Under an order or invoice label it is most likely that number; and the rare lengths (Visa 13 and 19, JCB
         17 to 19) are more often long reference numbers than cards.
         """
+        if kind == MY_NUMBER and self.hint != MY_NUMBER and self.account_closer(start):
+            return True
         if self.sure(kind, start, words):
             return False
         label = self.hint or _label_before(self.text, start)
         if label == kind:
             return False
-        if label == OTHER_ID:
+        if label in (OTHER_ID, BANK_ACCOUNT):
             return True
-        return kind == CREDIT_CARD and len(digits) != 16 and card_issuer(digits=digits) in ("visa", "jcb")
+        if kind == MY_NUMBER and self.inside_identifier(start, digits):
+            # Twelve digits of a longer identifier (REF-1234-5678-9012, ABC_123456789012) are not a My Number.
+            return True
+        return kind == CREDIT_CARD and len(digits) != 16 and card_issuer(digits=digits) in _RARE_LENGTH_BRANDS
+
+    def account_closer(self, start: int) -> bool:
+        """Return whether a bank-account word stands nearer before ``start`` than any My Number word."""
+        window = self.text[max(0, start - CONTEXT_WINDOW) : start].lower()
+        bank = max((m.end() for m in _words_regex(BANK_WORDS).finditer(window)), default=-1)
+        if bank < 0:
+            return False
+        mine = max((m.end() for m in _words_regex(MY_NUMBER_WORDS).finditer(window)), default=-1)
+        return bank > mine
+
+    def inside_identifier(self, start: int, digits: str) -> bool:
+        """Return whether the digits from ``start`` continue an identifier: ``ABC-``, ``X1_`` or ``/`` before them."""
+        text = self.text
+        return start >= 2 and text[start - 1] in "-_/.#" and text[start - 2].isalnum()
 
     # Numbers --------------------------------------------------------------------------------------------------------
     def chain(self, start: int, end: int) -> None:
@@ -381,6 +422,64 @@ class _Scan:
                 if self.window(spans, i, j, sep, plus81 and i == 0):
                     for k in range(i, j + 1):
                         used[k] = True
+        if count >= 4 and not all(used):
+            self.card_windows(spans, seps, lengths, used)
+
+    def card_windows(self, spans: list[tuple[int, int]], seps: list[str], lengths: list[int], used: list[bool]) -> None:
+        """Find the cards the strict pass left in a longer run: every window of a card grouping is tried.
+
+        A space-grouped card right after a hyphen-grouped one, two space-grouped cards in a row, a card after
+        another four-digit group. A window is taken when its neighbours are already explained (used, absent, or
+        joined differently), when a card word or column names it, or when valid cards tile the rest of the run.
+        """
+        count = len(spans)
+        text = self.text
+        candidates: list[tuple[int, int, str]] = []
+        for i in range(count):
+            for size in (4, 5, 3):
+                j = i + size - 1
+                if j >= count or any(used[i : j + 1]):
+                    continue
+                window_seps = seps[i:j]
+                if any(s != window_seps[0] for s in window_seps):
+                    continue
+                if tuple(lengths[i : j + 1]) not in _CARD_GROUPINGS:
+                    continue
+                # A hyphen binds its neighbours into one token (a key, a serial): only spaces may be split.
+                if (i > 0 and not used[i - 1] and seps[i - 1] == "-") or (
+                    j < count - 1 and not used[j + 1] and seps[j] == "-"
+                ):
+                    continue
+                digits = "".join(text[s:e] for s, e in spans[i : j + 1])
+                start = spans[i][0]
+                if card_number_valid(digits=digits) and not self.doubtful_number(
+                    CREDIT_CARD, start, digits, CARD_WORDS
+                ):
+                    candidates.append((i, j, digits))
+        chosen: list[tuple[int, int, str]] = []
+        taken = list(used)
+        for i, j, digits in candidates:
+            if not any(taken[i : j + 1]):
+                chosen.append((i, j, digits))
+                for k in range(i, j + 1):
+                    taken[k] = True
+        if not chosen:
+            return
+        tiled = all(taken)
+        # One group left over (a card after a four-digit group: an expiry, a PIN, a member number) is still a card,
+        # held with less confidence.
+        one_left = taken.count(False) == 1 and len(chosen) == 1
+        for i, j, digits in chosen:
+            start, end = spans[i][0], spans[j][1]
+            sep = seps[i]
+            left_free = i > 0 and not used[i - 1] and seps[i - 1] == sep
+            right_free = j < count - 1 and not used[j + 1] and seps[j] == sep
+            sure = self.sure(CREDIT_CARD, start, CARD_WORDS) or _context(text, spans[0][0], CARD_WORDS)
+            if tiled or sure or one_left or not (left_free or right_free):
+                conf = 0.99 if sure else 0.8 if one_left and not tiled else 0.9
+                self.add(CREDIT_CARD, start, end, conf, masking.card_mask(digits=digits))
+                for k in range(i, j + 1):
+                    used[k] = True
 
     def window(self, spans: list[tuple[int, int]], i: int, j: int, sep: str, plus81: bool) -> bool:
         text = self.text
@@ -533,8 +632,11 @@ def text_scan(*, text: str, hint: str | None = None, normalised: bool = False) -
         text = text_normalise(text=text)
     scan = _Scan(text, hint)
     worth = _CHAIN_WORTH_RX.search
+    ibans = [m.span() for m in _IBAN_RX.finditer(text)] if _IBAN_HINT_RX.search(text) else []
     for m in _CHAIN_RX.finditer(text):
         start, end = m.span()
+        if ibans and any(s <= start < e for s, e in ibans):
+            continue
         # The shortest identifier (a postal code or an account) has seven digits; dates and times stop here.
         if end - start >= 7 and worth(text, start, end):
             scan.chain(start, end)

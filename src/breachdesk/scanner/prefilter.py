@@ -125,11 +125,13 @@ _ALNUM = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456
 _LOCAL_PART = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._%+-")
 _DOMAIN_START = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 # (first byte << 5 | length) of digit runs that may be a card: Visa 4 (13/16/19), Mastercard 2/5 (16), 3 (JCB, Amex,
-# Diners, 14-19). Everything else of 13 or more digits (epochs, order numbers) is dropped before the Luhn sum.
+# Diners, 14-19), 6 (Discover, UnionPay, 16-19). Everything else of 13 or more digits (epochs, order numbers) is
+# dropped before the Luhn sum.
 _CARD_SHAPES = frozenset(
     first << 5 | length
     for first, length in [(0x34, 13), (0x34, 16), (0x34, 19), (0x32, 16), (0x35, 16)]
     + [(0x33, n) for n in range(14, 20)]
+    + [(0x36, n) for n in range(16, 20)]
 )
 _DOUBLE = bytes.maketrans(b"0123456789", b"0246813579")
 _MY_NUMBER_WEIGHTS = (6, 5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
@@ -192,7 +194,12 @@ def block_hits(*, block: bytes) -> list[int]:
 
     pos = find(b"@")
     while pos >= 0:
-        if 0 < pos < size - 1 and block[pos - 1] in _LOCAL_PART and block[pos + 1] in _DOMAIN_START:
+        # A domain starts with an ASCII letter or digit, or with a UTF-8 lead byte (an IDN domain: 例え.jp).
+        if (
+            0 < pos < size - 1
+            and block[pos - 1] in _LOCAL_PART
+            and (block[pos + 1] in _DOMAIN_START or block[pos + 1] >= 0xC2)
+        ):
             add(pos)
         pos = find(b"@", pos + 1)
 

@@ -26,6 +26,7 @@ from breachdesk.outbound.guard import (
     campaign_link_hosts,
     outbound_guard_enforce,
 )
+from breachdesk.outbound.mailformat import JapaneseEmailMultiAlternatives, outbound_charset
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
@@ -59,6 +60,7 @@ class EmailTransport(Transport):
         self.connection = connection
         self.from_email = campaign.from_email or settings.DEFAULT_FROM_EMAIL
         self.allowed = frozenset(a for a in (campaign.desk_email, self.from_email) if a)
+        self.mail_charset = outbound_charset(campaign.incident)
 
     def open(self) -> None:
         if self.connection is None:
@@ -99,13 +101,14 @@ class EmailTransport(Transport):
             )
         except ApplicationError as exc:
             return Outcome.permanent(exc.code, "render")
-        message = EmailMultiAlternatives(
+        message = JapaneseEmailMultiAlternatives(
             subject=rendered.subject,
             body=rendered.text,
             from_email=self.from_email,
             to=[recipient],
             headers={"Message-ID": delivery.message_id},
             connection=self.connection,
+            mail_charset=self.mail_charset,
         )
         if rendered.html:
             message.attach_alternative(rendered.html, "text/html")

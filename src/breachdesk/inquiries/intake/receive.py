@@ -8,6 +8,8 @@ acknowledgment row. The worker is woken after the transaction commits.
 from __future__ import annotations
 
 import base64
+import dataclasses
+import json
 import os
 import re
 import secrets
@@ -148,6 +150,8 @@ def _store_attachment(message: Message, parsed: ParsedAttachment) -> Attachment:
         sha256=parsed.sha256,
     )
     attachment.filename = parsed.filename
+    if parsed.mail is not None:
+        attachment.mail_summary = json.dumps(dataclasses.asdict(parsed.mail), ensure_ascii=False)
     if parsed.content is None or parsed.size > MAX_ATTACHMENT_BYTES:
         attachment.dropped_reason = "too_large"
     else:

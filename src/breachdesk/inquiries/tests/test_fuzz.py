@@ -199,6 +199,11 @@ def _found(marker: str, parsed: mime.ParsedMail) -> bool:
         return True
     encodings = [marker.encode(), marker.encode("utf-16-le"), marker.encode("utf-16-be")]
     for attachment in parsed.attachments:
+        # An attached mail (message/rfc822) keeps its text apart from the sender's words, shown on the inquiry.
+        if attachment.mail is not None and marker in attachment.mail.text:
+            return True
+        if attachment.mail is not None and attachment.content and _found(marker, mime.parse(attachment.content)):
+            return True  # inside a file of the attached mail: kept whole in the .eml
         content = attachment.content or b""
         if any(needle in content for needle in encodings):
             return True

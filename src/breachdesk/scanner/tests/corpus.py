@@ -48,7 +48,8 @@ class Corpus:
 # Values
 # --------------------------------------------------------------------------------------------------------------------
 _CARD_PREFIXES = (("4", 16), ("4", 13), ("51", 16), ("55", 16), ("2221", 16), ("2720", 16), ("3528", 16),
-                  ("3589", 19), ("34", 15), ("37", 15), ("36", 14), ("300", 14))  # fmt: skip
+                  ("3589", 19), ("34", 15), ("37", 15), ("36", 14), ("300", 14), ("6011", 16), ("644", 16),
+                  ("649", 16), ("65", 16), ("62", 16), ("62", 19))  # fmt: skip
 
 
 def _luhn_digit(body: str) -> str:
@@ -116,7 +117,8 @@ def phone(rng: random.Random) -> str:
 
 
 _NAMES = ("yamada", "sato.hanako", "suzuki_t", "tanaka+news", "ito", "watanabe.k", "kobayashi", "nakamura01")
-_DOMAINS = ("example.jp", "example.co.jp", "mail.example.com", "example.ne.jp", "corp.example.org")
+_DOMAINS = ("example.jp", "example.co.jp", "mail.example.com", "example.ne.jp", "corp.example.org",
+            "xn--eckwd4c7c.xn--zckzah", "例え.jp", "xn--r8jz45g.jp", "ドメイン名例.jp", "example.xn--p1ai")  # fmt: skip
 
 
 def email(rng: random.Random) -> str:
@@ -148,7 +150,7 @@ def passport(rng: random.Random) -> str:
 # --------------------------------------------------------------------------------------------------------------------
 def decoy(rng: random.Random) -> str:
     """Return a near miss: something a careless regex flags but a validating scanner must not."""
-    choice = rng.randrange(9)
+    choice = rng.randrange(10)
     if choice == 0:
         return f"card_attempt={card(rng, valid=False)}"
     if choice == 1:
@@ -166,7 +168,42 @@ def decoy(rng: random.Random) -> str:
         return f"client={rng.randint(1, 254)}.{rng.randint(0, 255)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
     if choice == 7:
         return f"invoice={rng.choice('16789')}{rng.randint(10**14, 10**15 - 1)}"
+    if choice == 8:
+        return identifier_decoy(rng)
     return f"session={rng.getrandbits(128):032x} size={rng.randint(100, 99999)}"
+
+
+def identifier_decoy(rng: random.Random) -> str:
+    """Return a valid card or My Number digit run inside an IBAN, an account number or a longer identifier."""
+    inner = my_number(rng) if rng.random() < 0.5 else card(rng)
+    choice = rng.randrange(4)
+    if choice == 0:
+        groups = " ".join(inner[i : i + 4] for i in range(0, len(inner), 4))
+        return f"IBAN {rng.choice(['DE', 'GB', 'FR', 'NL'])}{rng.randint(10, 99)} {groups} {rng.randint(10, 99)}"
+    if choice == 1:
+        return f"振込先 口座番号 {'-'.join(inner[i : i + 4] for i in range(0, 12, 4))}"
+    if choice == 2:
+        return f"REF-{'-'.join(inner[i : i + 4] for i in range(0, 12, 4))}"
+    return f"id=ABC_{inner[:12]}"
+
+
+def two_cards(rng: random.Random) -> str:
+    """Return two 16-digit cards written one after the other: hyphen then space grouping, or both spaced."""
+    first, second = _card16(rng), _card16(rng)
+    sep = "-" if rng.random() < 0.5 else " "
+    return f"{sep.join(first[i : i + 4] for i in range(0, 16, 4))} {_spaced(second)}"
+
+
+def card_after_group(rng: random.Random) -> str:
+    """Return a space-grouped card after another four-digit group (an expiry or a member number)."""
+    return f"{rng.randint(1000, 9999)} {_spaced(_card16(rng))}"
+
+
+def _card16(rng: random.Random) -> str:
+    while True:
+        digits = card(rng)
+        if len(digits) == 16:
+            return digits
 
 
 def _timestamp(rng: random.Random) -> str:
@@ -201,6 +238,13 @@ _LOG_PLANTS: tuple[tuple[str, str, Callable[[random.Random], str]], ...] = (
     (detectors.BIRTH_DATE, "生年月日: {}", birth),
     (detectors.BANK_ACCOUNT, "振込先 普通 口座番号 {}", bank),
     (detectors.PASSPORT_NUMBER, "passport_no={}", passport),
+    (detectors.CREDIT_CARD, "移行データ {}", card_after_group),
+    (detectors.CREDIT_CARD, "カード番号：{} 有効期限 12/29", card_after_group),
+)
+# Lines with two identifiers of one type.
+_DOUBLE_PLANTS: tuple[tuple[str, str, Callable[[random.Random], str]], ...] = (
+    (detectors.CREDIT_CARD, "旧カード・新カード {}", two_cards),
+    (detectors.CREDIT_CARD, "import row {} ok", two_cards),
 )
 
 
@@ -208,7 +252,12 @@ def _log_lines(rng: random.Random, corpus: Corpus, path: str, count: int) -> lis
     lines = []
     for number in range(1, count + 1):
         roll = rng.random()
-        if roll < 0.25:
+        if roll < 0.03:
+            kind, template, make = rng.choice(_DOUBLE_PLANTS)
+            lines.append(f"{_timestamp(rng)} INFO {template.format(make(rng))}")
+            corpus.plant(path, number, kind)
+            corpus.plant(path, number, kind)
+        elif roll < 0.25:
             kind, template, make = rng.choice(_LOG_PLANTS)
             lines.append(
                 f"{_timestamp(rng)} INFO {template.format(make(rng))} {decoy(rng) if rng.random() < 0.3 else ''}"
@@ -429,11 +478,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=7, help="another seed gives a held-out corpus")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as temp:
         root = Path(temp) / "corpus"
         root.mkdir()
-        corpus = corpus_build(root=root, scale=options.scale)
+        corpus = corpus_build(root=root, scale=options.scale, seed=options.seed)
         found: Counter[Key] = Counter()
 
         def collect(finding: engine.Finding) -> None:

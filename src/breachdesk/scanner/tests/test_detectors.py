@@ -22,7 +22,11 @@ def _types(text: str, hint: str | None = None) -> list[str]:
         ("3530111333300000", True),
         ("378282246310005", True),
         ("30569309025904", True),
-        ("6011111111111117", False),  # Discover: Luhn-valid, but no issuer range of ours
+        ("6011111111111117", True),  # Discover 6011
+        ("6445644564456445", True),  # Discover 644-649
+        ("6221260000000001", False),  # UnionPay range, Luhn fails
+        ("6250941006528599", True),  # UnionPay 62
+        ("6011111111111117001", False),  # 19 digits, Luhn fails
         ("4111111111111", False),  # 13 digits, Luhn fails
         ("41111111111111111", False),  # Visa is never 17 digits long
     ],
@@ -153,3 +157,64 @@ def test_it_masks_every_type() -> None:
     assert masking.my_number_mask(digits="123456789018") == "********9018"
     found = text_scan(text="card 4111 1111 1111 1111 mail yamada@example.jp")
     assert all("1111 1111" not in f.masked and "yamada" not in f.masked for f in found)
+
+
+# Issue 20: cards and identifiers as they really appear ------------------------------------------------------------
+def _found(text: str) -> list[tuple[str, str]]:
+    return [(d.type, text[d.start : d.end]) for d in text_scan(text=text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "cards"),
+    [
+        ("4111-1111-1111-1111 5555 5555 5555 4444", ["4111-1111-1111-1111", "5555 5555 5555 4444"]),
+        ("4111 1111 1111 1111 5555 5555 5555 4444", ["4111 1111 1111 1111", "5555 5555 5555 4444"]),
+        ("1228 4111 1111 1111 1111", ["4111 1111 1111 1111"]),
+        ("カード番号 0012 3530 1113 3330 0000", ["3530 1113 3330 0000"]),
+    ],
+)
+def test_every_card_window_of_a_digit_run_is_tried(text: str, cards: list[str]) -> None:
+    assert _found(text) == [(detectors.CREDIT_CARD, card) for card in cards]
+
+
+def test_a_run_of_four_digit_groups_with_no_valid_window_stays_clean() -> None:
+    assert _found("1234 5678 9012 3456 7890 1234") == []
+
+
+@pytest.mark.parametrize("digits", ["6011111111111117", "6445644564456445", "6250941006528599"])
+def test_discover_and_unionpay_are_found_after_the_card_word(digits: str) -> None:
+    assert _found(f"カード番号：{digits}") == [(detectors.CREDIT_CARD, digits)]
+    assert detectors.card_issuer(digits=digits) in ("discover", "unionpay")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IBAN DE89 3704 0044 0532 0130 00",
+        "IBAN GB33 1234 5678 9018 4111 1111 1111 1111 12",
+        "振込先 口座番号 1234-5678-9018",
+        "mynumber=123456789018 振込先 口座番号 1234-5678-9018",
+        "REF-1234-5678-9018",
+        "id=ABC_123456789018",
+    ],
+)
+def test_digit_runs_inside_an_iban_account_or_longer_identifier_are_not_my_numbers_or_cards(text: str) -> None:
+    found = [kind for kind, value in _found(text) if value.replace("-", "").endswith("123456789018") is False]
+    assert detectors.CREDIT_CARD not in [kind for kind, _ in _found(text)]
+    assert (detectors.MY_NUMBER, "1234-5678-9018") not in _found(text)
+    assert (detectors.MY_NUMBER, "1234 5678 9018") not in _found(text)
+    assert found == [] or found == [detectors.MY_NUMBER]  # only the labelled "mynumber=" one may be reported
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "taro@xn--eckwd4c7c.xn--zckzah",
+        "user@例え.jp",
+        "info@xn--r8jz45g.jp",
+        "a.b@example.xn--p1ai",
+        "x@例え.テスト.jp",
+    ],
+)
+def test_idn_and_punycode_email_domains_are_found(address: str) -> None:
+    assert _found(f"連絡先 {address} まで") == [(detectors.EMAIL, address)]
