@@ -7,8 +7,6 @@ the chain from there on (``verify``). The rows name objects by id and fields by 
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
+from breachdesk.core.hashchain import GENESIS, chain_digest, chain_time
 from breachdesk.core.models import AccessEvent
-from breachdesk.core.timeline import GENESIS, ChainReport
+from breachdesk.core.timeline import ChainReport
 
 if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident
@@ -45,23 +44,19 @@ def read_hash(
     prev_hash: str,
 ) -> str:
     """Return the SHA-256 (hex) of a read's content and the previous read's hash."""
-    payload = json.dumps(
+    return chain_digest(
         {
             "incident": incident_id,
             "seq": seq,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "at": chain_time(at),
             "actor": actor_id,
             "actor_label": actor_label,
             "object": obj,
             "fields": fields,
             "route": route,
             "prev": prev_hash,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _actor(actor: Any) -> tuple[int | None, str]:

@@ -6,22 +6,20 @@ hash of the incident's previous event, so changing, inserting or deleting a row 
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from breachdesk.core.hashchain import GENESIS, chain_digest, chain_time
 from breachdesk.core.models import TimelineEvent
 
 if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident
-
-GENESIS = "0" * 64
 
 
 def _canonical(data: Any) -> Any:
@@ -41,22 +39,18 @@ def event_hash(
     prev_hash: str,
 ) -> str:
     """Return the SHA-256 (hex) of an event's content and the previous event's hash."""
-    payload = json.dumps(
+    return chain_digest(
         {
             "incident": incident_id,
             "seq": seq,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "at": chain_time(at),
             "actor": actor_id,
             "actor_label": actor_label,
             "kind": kind,
             "data": data,
             "prev": prev_hash,
-        },
-        sort_keys=True,
-        ensure_ascii=False,
-        separators=(",", ":"),
+        }
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _actor_label(actor: Any) -> str:

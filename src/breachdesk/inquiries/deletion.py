@@ -135,11 +135,11 @@ CONFIRM_BODY = (
 def deletion_send_confirmation(*, deletion: DeletionRequest, actor: Any) -> DeletionRequest:
     """Mail a confirmation link to the suggested person's **registered** address (never the requester's)."""
     from django.conf import settings
-    from django.core.mail import EmailMessage
     from django.urls import reverse
 
     from breachdesk.inquiries.mailer import desk_config
     from breachdesk.outbound.guard import OutboundMessage, outbound_guard_enforce
+    from breachdesk.outbound.mailformat import JapaneseEmailMessage
 
     if deletion.verified_at is not None:
         raise Conflict("This deletion request is already verified.", code="inquiries.deletion_verified")
@@ -169,7 +169,13 @@ def deletion_send_confirmation(*, deletion: DeletionRequest, actor: Any) -> Dele
     DeletionRequest.objects.filter(pk=deletion.pk).update(
         confirm_digest=_digest(secret), confirmation_sent_at=timezone.now()
     )
-    EmailMessage(subject=CONFIRM_SUBJECT, body=body, from_email=config.desk_address, to=[recipient]).send()
+    JapaneseEmailMessage(
+        subject=CONFIRM_SUBJECT,
+        body=body,
+        from_email=config.desk_address,
+        to=[recipient],
+        mail_charset=config.outbound_charset,
+    ).send()
     deletion.refresh_from_db()
     events.deletion_link_sent_event(deletion=deletion, actor=actor)
     return deletion
