@@ -81,33 +81,16 @@ def campaign_prepare(*, people: int, code: str = "crash-1", throttle: int = 100_
     """Create a lead, a reviewer, an incident with ``people`` affected people and an approved campaign."""
     from django.contrib.auth.models import User
 
-    from breachdesk.campaigns import services as campaigns
     from breachdesk.core.roles import Role
     from breachdesk.incidents import services as incidents
-    from breachdesk.testing.factories import incident_create
+    from breachdesk.testing.factories import incident_create, notice_campaign_approved
 
     lead = User.objects.create_user(f"{code}-lead", is_staff=True)
     legal = User.objects.create_user(f"{code}-legal")
     incident = incident_create(lead=lead, code=code)
     incidents.membership_add(incident=incident, actor=lead, user=legal, role=Role.REVIEWER)
     people_insert(incident, people)
-    template = campaigns.template_create(
-        incident=incident,
-        actor=lead,
-        name="本人通知",
-        subject="個人情報流出のお知らせ",
-        body_text="{{ person.name }} 様\n\n流出した可能性のある情報：{{ items_text }}\n",
-    )
-    campaigns.template_approve(template=template, actor=legal, version_number=1)
-    campaign = campaigns.campaign_create(
-        incident=incident,
-        actor=lead,
-        name="本人通知 第1回",
-        template=template,
-        channel="email",
-        throttle_per_second=throttle,
-    )
-    campaign = campaigns.campaign_approve(campaign=campaign, actor=legal)
+    campaign = notice_campaign_approved(incident=incident, lead=lead, legal=legal, throttle=throttle)
     return {"incident": incident, "campaign": campaign, "lead": lead}
 
 

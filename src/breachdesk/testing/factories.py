@@ -45,3 +45,26 @@ def incident_create(*, lead: Any, code: str, **overrides: Any) -> Incident:
     }
     fields.update(overrides)
     return services.incident_create(actor=lead, code=code, **fields)
+
+
+def notice_campaign_approved(*, incident: Incident, lead: Any, legal: Any, throttle: int) -> Any:
+    """Return an approved e-mail notice campaign of ``incident``: ``lead`` writes the template, ``legal`` approves."""
+    from breachdesk.campaigns import services as campaigns
+
+    template = campaigns.template_create(
+        incident=incident,
+        actor=lead,
+        name="本人通知",
+        subject="個人情報流出のお知らせ",
+        body_text="{{ person.name }} 様\n\n流出した可能性のある情報：{{ items_text }}\n",
+    )
+    campaigns.template_approve(template=template, actor=legal, version_number=1)
+    campaign = campaigns.campaign_create(
+        incident=incident,
+        actor=lead,
+        name="本人通知 第1回",
+        template=template,
+        channel="email",
+        throttle_per_second=throttle,
+    )
+    return campaigns.campaign_approve(campaign=campaign, actor=legal)

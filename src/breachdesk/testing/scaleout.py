@@ -182,11 +182,10 @@ def _prepare(*, people: int) -> dict[str, Any]:
     """Create the lead, the reviewer, an incident with ``people`` affected people and an approved campaign."""
     from django.contrib.auth.models import User
 
-    from breachdesk.campaigns import services as campaigns
     from breachdesk.core.roles import Role
     from breachdesk.incidents import services as incidents
     from breachdesk.registry import services as registry
-    from breachdesk.testing.factories import incident_create
+    from breachdesk.testing.factories import incident_create, notice_campaign_approved
 
     lead = User.objects.create_user("cluster-lead", password=PASSWORD, is_staff=True)
     legal = User.objects.create_user("cluster-legal", password=PASSWORD)
@@ -202,23 +201,7 @@ def _prepare(*, people: int) -> dict[str, Any]:
             affected=True,
             items=["name", "email"],
         )
-    template = campaigns.template_create(
-        incident=incident,
-        actor=lead,
-        name="本人通知",
-        subject="個人情報流出のお知らせ",
-        body_text="{{ person.name }} 様\n\n流出した可能性のある情報：{{ items_text }}\n",
-    )
-    campaigns.template_approve(template=template, actor=legal, version_number=1)
-    campaign = campaigns.campaign_create(
-        incident=incident,
-        actor=lead,
-        name="本人通知 第1回",
-        template=template,
-        channel="email",
-        throttle_per_second=1000,
-    )
-    campaigns.campaign_approve(campaign=campaign, actor=legal)
+    campaign = notice_campaign_approved(incident=incident, lead=lead, legal=legal, throttle=1000)
     return {"incident": incident, "campaign": campaign}
 
 
