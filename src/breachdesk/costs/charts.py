@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from breachdesk.costs import sources
 from breachdesk.incidents.models import Incident
 
@@ -93,15 +95,45 @@ def deadline_timeline(incident: Incident, clocks: list[Any], now: datetime) -> d
     }
 
 
+# Stored data keeps keys; the words are made at display: gettext for the web, Japanese always for the PDF.
+SERIES_LABELS = {
+    "sent": _("Sent"),
+    "postal": _("Postal"),
+    "uncertain": _("Uncertain"),
+    "failed": _("Failed"),
+    "open": _("Open inquiries"),
+}
 SERIES_LABELS_JA = {"sent": "送信済み", "postal": "郵送", "uncertain": "不確定", "failed": "失敗", "open": "未対応"}
+CHART_TITLES = {
+    "inquiries_per_day": _("Inquiries per day by label"),
+    "notification_progress": _("Notification progress over time"),
+    "backlog_ages": _("Inquiry backlog by age"),
+    "deadlines": _("Deadlines (days from awareness)"),
+}
+# The backlog buckets of inquiries.sla.AGE_BUCKETS, in business days.
+BUCKET_LABELS = {
+    "<1d": _("under 1 business day"),
+    "1–2d": _("1–2 business days"),
+    "2–5d": _("2–5 business days"),
+    ">5d": _("over 5 business days"),
+}
+BUCKET_LABELS_JA = {"<1d": "1営業日未満", "1–2d": "1〜2営業日", "2–5d": "2〜5営業日", ">5d": "5営業日超"}
 
 
-def relabel(chart: dict[str, Any] | None, names: dict[str, str]) -> dict[str, Any] | None:
-    """Return ``chart`` with its series keys named through ``names`` (translated labels for the web, or Japanese)."""
+def relabel(
+    chart: dict[str, Any] | None, names: dict[str, Any], buckets: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """Return ``chart`` with its series keys named through ``names`` and its bucket labels through ``buckets``.
+
+    Pass the lazy translated labels for the web, or the Japanese ones for the PDF; unknown keys keep their text.
+    """
     if chart is None or "datasets" not in chart:
         return chart
-    datasets = [{**d, "label": names.get(d["key"], d["label"])} for d in chart["datasets"]]
-    return {**chart, "datasets": datasets}
+    datasets = [{**d, "label": str(names.get(d["key"], d["label"]))} for d in chart["datasets"]]
+    out = {**chart, "datasets": datasets}
+    if buckets is not None:
+        out["labels"] = [str(buckets.get(label, label)) for label in chart["labels"]]
+    return out
 
 
 def all_charts(incident: Incident, clocks: list[Any], now: datetime) -> dict[str, dict[str, Any] | None]:

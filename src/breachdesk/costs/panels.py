@@ -13,26 +13,6 @@ from breachdesk.costs import charts, selectors
 from breachdesk.costs.benchmarks import BENCHMARKS
 from breachdesk.incidents.selectors import IncidentAccess
 
-
-def series_names() -> dict[str, str]:
-    return {
-        "sent": _("Sent"),
-        "postal": _("Postal"),
-        "uncertain": _("Uncertain"),
-        "failed": _("Failed"),
-        "open": _("Open inquiries"),
-    }
-
-
-def chart_titles() -> dict[str, str]:
-    return {
-        "inquiries_per_day": _("Inquiries per day by label"),
-        "notification_progress": _("Notification progress over time"),
-        "backlog_ages": _("Inquiry backlog by age"),
-        "deadlines": _("Deadlines (days from awareness)"),
-    }
-
-
 KINDS = {
     "inquiries_per_day": "stacked",
     "notification_progress": "lines",
@@ -43,17 +23,24 @@ KINDS = {
 
 def chart_payloads(all_charts: dict[str, dict[str, Any] | None]) -> list[dict[str, Any]]:
     """Return one entry per chart: its element id, title, and the data for Chart.js (or ``None``: not available)."""
-    titles, names = chart_titles(), series_names()
     out = []
     for key, data in all_charts.items():
         payload = None
         if data is not None:
-            payload = {**charts.relabel(data, names), "kind": KINDS[key]}  # type: ignore[dict-item]
+            payload = {**charts.relabel(data, charts.SERIES_LABELS, charts.BUCKET_LABELS), "kind": KINDS[key]}  # type: ignore[dict-item]
             if key == "deadlines":
                 payload["now_label"] = _("now")
                 payload["x_title"] = _("days after becoming aware")
         chart_id = f"chart-{key.replace('_', '-')}"
-        out.append({"key": key, "id": chart_id, "data_id": f"{chart_id}-data", "title": titles[key], "data": payload})
+        out.append(
+            {
+                "key": key,
+                "id": chart_id,
+                "data_id": f"{chart_id}-data",
+                "title": str(charts.CHART_TITLES[key]),
+                "data": payload,
+            }
+        )
     return out
 
 

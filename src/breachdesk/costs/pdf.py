@@ -82,7 +82,7 @@ def chart_svgs(summary: Summary) -> list[dict[str, Any]]:
     out = []
     for key, chart in summary.charts.items():
         title = CHART_TITLES_JA[key]
-        chart = charts.relabel(chart, charts.SERIES_LABELS_JA)
+        chart = charts.relabel(chart, charts.SERIES_LABELS_JA, charts.BUCKET_LABELS_JA)
         if key == "deadlines" and chart is not None:
             chart = {**chart, "labels": [CLOCK_SHORT_JA.get(c.key, str(c.label)) for c in summary.deadlines]}
         if chart is None:

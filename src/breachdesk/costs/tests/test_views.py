@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import re
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+from breachdesk.costs import charts
 from breachdesk.costs.models import CostItem, CostSettings, ExecutiveReport
-from breachdesk.costs.tests.helpers import add_people, fake_metrics, no_metrics
+from breachdesk.costs.tests.helpers import add_people, fake_metrics, fake_values, no_metrics
+from breachdesk.inquiries.sla import AGE_BUCKETS
 from breachdesk.testing.fixtures import World, client_for
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +152,40 @@ def test_the_dashboard_shows_the_charts_and_the_cost_panel(world: World) -> None
     assert 'id="panel-charts"' in page
     assert 'id="panel-costs"' in page
     assert "vendor/chartjs/chart.umd.js" in page
+
+
+def _chart_data(page: str, chart_id: str) -> dict[str, Any]:
+    match = re.search(rf'<script id="{chart_id}-data" type="application/json">(.*?)</script>', page, re.S)
+    assert match, chart_id
+    return json.loads(match.group(1))
+
+
+def test_the_charts_speak_the_readers_language(world: World) -> None:
+    values = fake_values()
+    values["inquiry_backlog_ages"] = [{"bucket": key, "count": n} for n, (key, _limit) in enumerate(AGE_BUCKETS)]
+    expected = {
+        "ja": (
+            ["送信済み", "郵送", "不確定", "失敗"],
+            ["1営業日未満", "1〜2営業日", "2〜5営業日", "5営業日超"],
+            "未回答の経過時間",
+        ),
+        "en": (
+            ["Sent", "Postal", "Uncertain", "Failed"],
+            ["under 1 business day", "1–2 business days", "2–5 business days", "over 5 business days"],
+            "Inquiry backlog by age",
+        ),
+    }
+    for language, (series, buckets, title) in expected.items():
+        with fake_metrics(values):
+            page = client_for(world.responder, language=language).get("/incidents/case-1/").content.decode()
+        progress = _chart_data(page, "chart-notification-progress")
+        assert [d["label"] for d in progress["datasets"]] == series
+        backlog = _chart_data(page, "chart-backlog-ages")
+        assert backlog["labels"] == buckets
+        assert f"<figcaption>{title}</figcaption>" in page
+
+
+def test_every_backlog_bucket_has_a_label_for_the_web_and_the_pdf() -> None:
+    keys = [key for key, _limit in AGE_BUCKETS]
+    assert list(charts.BUCKET_LABELS) == keys
+    assert list(charts.BUCKET_LABELS_JA) == keys
