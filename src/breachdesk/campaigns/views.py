@@ -23,7 +23,7 @@ from breachdesk.campaigns.forms import (
     TestSendForm,
 )
 from breachdesk.campaigns.models import Campaign, CampaignStatus
-from breachdesk.core.errors import ValidationFailed
+from breachdesk.core.errors import ValidationFailed, error_text
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess
@@ -96,7 +96,7 @@ def template_create(request: AuthedRequest, *, access: IncidentAccess) -> HttpRe
         try:
             template = services.template_create(incident=access.incident, actor=request.user, **form.cleaned_data)
         except ValidationFailed as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The template was saved. A second person must approve it."))
             return _to("template_detail", access, template_id=template.pk)
@@ -233,7 +233,7 @@ def campaign_create(request: AuthedRequest, *, access: IncidentAccess) -> HttpRe
                 **fields,
             )
         except ValidationFailed as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The campaign was created as a draft."))
             return _to("campaign_detail", access, campaign_id=campaign.pk)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 
 
 class ApplicationError(Exception):
@@ -28,6 +29,19 @@ class ApplicationError(Exception):
     def as_dict(self) -> dict[str, Any]:
         """Return the error as the JSON body that the API sends."""
         return {"error": self.code, "message": str(self.message), **self.extra}
+
+
+def error_text(exc: ApplicationError) -> str:
+    """Return the error's message in the reader's language, for a page (a message or a form error).
+
+    The code and the English message stay the contract of the API and the commands. A lazy message translates itself;
+    a plain English message (services mark theirs with ``gettext_noop``) is looked up in the catalog at display, and
+    a text without a catalog entry is shown as it is.
+    """
+    text = str(exc.message)
+    if not text or not isinstance(exc.message, str):
+        return text
+    return gettext(text)
 
 
 class ValidationFailed(ApplicationError):
@@ -91,10 +105,15 @@ class ApplicationErrorMiddleware:
         if isinstance(exception, NotFound):
             from django.http import Http404
 
-            raise Http404(str(exception.message))
+            raise Http404(error_text(exception))
         if request.method in ("GET", "HEAD"):
             from django.shortcuts import render
 
-            return render(request, "web/error.html", {"error": exception}, status=exception.http_status)
-        messages.error(request, str(exception.message))
+            return render(
+                request,
+                "web/error.html",
+                {"error": exception, "error_text": error_text(exception)},
+                status=exception.http_status,
+            )
+        messages.error(request, error_text(exception))
         return HttpResponseRedirect(safe_referer(request))

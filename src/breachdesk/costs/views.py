@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from breachdesk.core.errors import ApplicationError
+from breachdesk.core.errors import ApplicationError, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.costs import exports, jnsa, selectors, services
@@ -86,7 +86,7 @@ def item_create(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
         try:
             services.cost_item_create(incident=access.incident, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
+            form.add_error(exc.extra.get("field"), error_text(exc))
         else:
             messages.success(request, _("The cost item was added."))
             return _to("overview", access)
@@ -103,7 +103,7 @@ def item_edit(request: AuthedRequest, cost_item_id: int, *, access: IncidentAcce
         try:
             services.cost_item_update(item=item, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(exc.extra.get("field"), str(exc.message))
+            form.add_error(exc.extra.get("field"), error_text(exc))
         else:
             messages.success(request, _("The cost item was saved."))
             return _to("overview", access)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import PermissionDenied
 from breachdesk.core.four_eyes import four_eyes_require
@@ -42,7 +43,7 @@ def _check(key: str, body: str) -> None:
     if unknown:
         raise InvalidBlock(f"Unknown placeholders: {', '.join(unknown)}.")
     if not body.strip():
-        raise InvalidBlock("A block needs text.")
+        raise InvalidBlock(gettext_noop("A block needs text."))
 
 
 def block_create(*, incident: Incident, actor: Any, key: str, title: str, body: str) -> AnswerBlock:
@@ -63,7 +64,7 @@ def block_approve(*, block: AnswerBlock, actor: Any) -> AnswerBlock:
     """Approve a draft version and retire the previously approved one; the author may not approve."""
     four_eyes_require(approver=actor, writers=[block.author_id], what="answer block", error=AuthorCannotApprove)
     if block.status != BlockStatus.DRAFT:
-        raise InvalidBlock("Only a draft can be approved.", code="inquiries.block_not_draft")
+        raise InvalidBlock(gettext_noop("Only a draft can be approved."), code="inquiries.block_not_draft")
     with transaction.atomic():
         for old in AnswerBlock.objects.filter(incident=block.incident, key=block.key, status=BlockStatus.APPROVED):
             old.status = BlockStatus.RETIRED
@@ -80,9 +81,13 @@ def block_approve(*, block: AnswerBlock, actor: Any) -> AnswerBlock:
 def block_set_preapproved(*, block: AnswerBlock, actor: Any, preapproved: bool, is_lead: bool) -> AnswerBlock:
     """Let the lead mark an approved block as usable without review when a reply is made only of such blocks."""
     if not is_lead:
-        raise PermissionDenied("Only the incident lead can pre-approve a block.", code="inquiries.not_lead")
+        raise PermissionDenied(
+            gettext_noop("Only the incident lead can pre-approve a block."), code="inquiries.not_lead"
+        )
     if block.status != BlockStatus.APPROVED:
-        raise InvalidBlock("Only an approved block can be pre-approved.", code="inquiries.block_not_approved")
+        raise InvalidBlock(
+            gettext_noop("Only an approved block can be pre-approved."), code="inquiries.block_not_approved"
+        )
     with transaction.atomic():
         block.preapproved = preapproved
         block.preapproved_by = actor if preapproved else None

@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
 from breachdesk.core.roles import Role
@@ -101,7 +102,7 @@ def _verify(deletion: DeletionRequest, *, actor: Any, method: str, note: str = "
         deletion.refresh_from_db()
         if not moved:
             raise Conflict(
-                "This deletion request is already verified or names no registry person.",
+                gettext_noop("This deletion request is already verified or names no registry person."),
                 code="inquiries.deletion_not_verifiable",
             )
         if deletion.task_id is not None:
@@ -118,7 +119,8 @@ def deletion_verify_phone(*, deletion: DeletionRequest, actor: Any, questions: s
     questions = (questions or "").strip()
     if not questions:
         raise ValidationFailed(
-            "Record the questions you asked to verify the caller.", code="inquiries.verification_questions"
+            gettext_noop("Record the questions you asked to verify the caller."),
+            code="inquiries.verification_questions",
         )
     return _verify(deletion, actor=actor, method=VerificationMethod.PHONE, note=questions)
 
@@ -142,12 +144,13 @@ def deletion_send_confirmation(*, deletion: DeletionRequest, actor: Any) -> Dele
     from breachdesk.outbound.mailformat import JapaneseEmailMessage
 
     if deletion.verified_at is not None:
-        raise Conflict("This deletion request is already verified.", code="inquiries.deletion_verified")
+        raise Conflict(gettext_noop("This deletion request is already verified."), code="inquiries.deletion_verified")
     person = deletion.suggested_person
     recipient = (person.email or "") if person is not None else ""
     if not recipient:
         raise ValidationFailed(
-            "No registered address for this request: verify the person by phone.", code="inquiries.no_registered"
+            gettext_noop("No registered address for this request: verify the person by phone."),
+            code="inquiries.no_registered",
         )
     secret = secrets.token_urlsafe(24)
     base = str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or "").rstrip("/")
@@ -205,10 +208,10 @@ def deletion_complete(*, deletion: DeletionRequest, actor: Any) -> Reply | None:
     Raise ``Conflict`` for an unverified request: nobody's data is deleted on a matching string.
     """
     if deletion.status != DeletionStatus.OPEN:
-        raise Conflict("This deletion request is not open.", code="inquiries.deletion_not_open")
+        raise Conflict(gettext_noop("This deletion request is not open."), code="inquiries.deletion_not_open")
     if deletion.verified_at is None:
         raise Conflict(
-            "This deletion request is not verified: confirm the person first (link or phone).",
+            gettext_noop("This deletion request is not verified: confirm the person first (link or phone)."),
             code="inquiries.deletion_unverified",
         )
     with transaction.atomic():
@@ -245,10 +248,10 @@ def deletion_decide_contact(
 ) -> DeletionRequest:
     """Record the lead's decision whether notices that the law requires may still reach this person."""
     if not is_lead:
-        raise PermissionDenied("Only the incident lead decides this.", code="inquiries.not_lead")
+        raise PermissionDenied(gettext_noop("Only the incident lead decides this."), code="inquiries.not_lead")
     if not legal_notices_allowed and not (note or "").strip():
         raise ValidationFailed(
-            "Record the reason for leaving this person out of notices that the law requires.",
+            gettext_noop("Record the reason for leaving this person out of notices that the law requires."),
             code="inquiries.reason_required",
         )
     with transaction.atomic():

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import ValidationFailed
 from breachdesk.core.four_eyes import four_eyes_require
@@ -48,7 +49,8 @@ def reply_draft(*, inquiry: Inquiry, actor: Any, kind: str = ReplyKind.ANSWER, k
     assembly = assemble(inquiry, keys=keys)
     if not assembly.text:
         raise ValidationFailed(
-            "No approved answer blocks fit this inquiry yet: approve the blocks first.", code="inquiries.no_blocks"
+            gettext_noop("No approved answer blocks fit this inquiry yet: approve the blocks first."),
+            code="inquiries.no_blocks",
         )
     reply = Reply(incident_id=inquiry.incident_id, inquiry=inquiry, kind=kind, author=actor)
     reply.body = assembly.text
@@ -66,7 +68,7 @@ def reply_edit(*, reply: Reply, actor: Any, body: str) -> Reply:
         raise NotReviewable("Only a draft or a returned reply can be edited.", code="inquiries.not_editable")
     body = body.replace("\r\n", "\n").strip()
     if not body:
-        raise ValidationFailed("A reply needs text.", code="inquiries.empty_reply")
+        raise ValidationFailed(gettext_noop("A reply needs text."), code="inquiries.empty_reply")
     reply.body = body
     _classify_text(reply, body)
     editor = getattr(actor, "pk", None)
@@ -129,7 +131,7 @@ def reply_return(*, reply: Reply, actor: Any, access: IncidentAccess, comment: s
     """Return a reply to its author with comments."""
     _check_reviewer(reply, actor, access)
     if not comment.strip():
-        raise ValidationFailed("Say what must change.", code="inquiries.comment_required")
+        raise ValidationFailed(gettext_noop("Say what must change."), code="inquiries.comment_required")
     with transaction.atomic():
         reply.status = ReplyStatus.RETURNED
         reply.reviewer = actor
@@ -144,7 +146,7 @@ def reply_send(*, reply: Reply, actor: Any) -> Reply:
     """Send an approved reply to the inquiry's own sender, threaded; mark the inquiry answered."""
     if reply.inquiry.awaiting_confirmation:
         raise NotSendable(
-            "The sender has not confirmed this address yet: the desk cannot mail it.",
+            gettext_noop("The sender has not confirmed this address yet: the desk cannot mail it."),
             code="inquiries.sender_unconfirmed",
         )
     claimed = Reply.objects.filter(pk=reply.pk, status=ReplyStatus.APPROVED).update(status=ReplyStatus.SENDING)
@@ -182,10 +184,12 @@ def reply_send(*, reply: Reply, actor: Any) -> Reply:
 def replies_draft_batch(*, incident: Incident, actor: Any, inquiries: list[Inquiry]) -> tuple[str, list[Reply]]:
     """Assemble a per-person draft for each inquiry (all with the same labels) and submit them as one batch."""
     if not inquiries:
-        raise ValidationFailed("Select at least one inquiry.", code="inquiries.empty_batch")
+        raise ValidationFailed(gettext_noop("Select at least one inquiry."), code="inquiries.empty_batch")
     label_sets = {tuple(sorted(i.labels)) for i in inquiries}
     if len(label_sets) != 1:
-        raise ValidationFailed("A batch takes inquiries with the same labels only.", code="inquiries.mixed_batch")
+        raise ValidationFailed(
+            gettext_noop("A batch takes inquiries with the same labels only."), code="inquiries.mixed_batch"
+        )
     batch = secrets.token_hex(6)
     replies: list[Reply] = []
     with transaction.atomic():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import ValidationFailed
 from breachdesk.core.roles import Role
@@ -122,7 +123,9 @@ def _desk_members(incident: Incident) -> list[Any]:
 def inquiry_assign(*, inquiry: Inquiry, actor: Any, assignee: Any) -> Inquiry:
     """Give the inquiry to a desk member (or to nobody)."""
     if assignee is not None and not Membership.objects.filter(incident=inquiry.incident, user=assignee).exists():
-        raise ValidationFailed("Assign only to a member of this incident.", code="inquiries.assignee_not_member")
+        raise ValidationFailed(
+            gettext_noop("Assign only to a member of this incident."), code="inquiries.assignee_not_member"
+        )
     with transaction.atomic():
         inquiry.assignee = assignee
         inquiry.save(update_fields=["assignee", "updated_at"])
@@ -155,7 +158,7 @@ def inquiry_assign_round_robin(*, incident: Incident, actor: Any, limit: int = 5
 
 def inquiry_set_status(*, inquiry: Inquiry, actor: Any, status: str) -> Inquiry:
     if status not in InquiryStatus.values:
-        raise ValidationFailed("Unknown status.", code="inquiries.unknown_status")
+        raise ValidationFailed(gettext_noop("Unknown status."), code="inquiries.unknown_status")
     old = inquiry.status
     if old == status:
         return inquiry

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core import access_log
-from breachdesk.core.errors import ApplicationError
+from breachdesk.core.errors import ApplicationError, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess
@@ -85,7 +85,7 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
                 item=form.cleaned_data["item"] or None,
             )
         except ApplicationError as exc:
-            messages.error(request, str(exc.message))
+            messages.error(request, error_text(exc))
     page = Paginator(people, 50).get_page(data.get("page"))
     shown = list(page.object_list)
     rows = [{"person": p, "name": mask("name", p.name or ""), "email": mask("email", p.email or "")} for p in shown]
@@ -165,7 +165,7 @@ def _upload(request: AuthedRequest, access: IncidentAccess, kind: str) -> HttpRe
                 status=JobStatus.PENDING,
             )
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, error_text(exc))
         else:
             return _to("job_detail", access, job_id=job.pk)
     return render(request, "registry/upload.html", _context(access, form=form, kind=kind))
@@ -195,7 +195,7 @@ def job_detail(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -
         try:
             preview = services.import_preview(job=job)
         except ApplicationError as exc:
-            messages.error(request, str(exc.message))
+            messages.error(request, error_text(exc))
             return render(request, "registry/job_detail.html", context)
         form = forms.MappingForm(
             request.POST or None, headers=preview["headers"], suggested=preview["keys"], initial={"source": job.source}
@@ -209,7 +209,7 @@ def job_detail(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -
                     items=form.cleaned_data["items"],
                 )
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, error_text(exc))
             else:
                 registry_job_run.enqueue(job_id=job.pk, actor_id=request.user.pk)
                 return _to("job_detail", access, job_id=job.pk)
@@ -262,7 +262,7 @@ def job_resume(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -
     try:
         job = services.import_job_resume(job=job, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, error_text(exc))
     else:
         registry_job_run.enqueue(job_id=job.pk, actor_id=request.user.pk)
         messages.success(request, _("The job goes on from row %(row)d.") % {"row": job.checkpoint_row + 1})

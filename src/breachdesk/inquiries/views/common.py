@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import PermissionDenied
 from breachdesk.core.roles import Capability
@@ -15,7 +16,9 @@ from breachdesk.incidents.selectors import IncidentAccess
 def require_desk(access: IncidentAccess) -> None:
     """Let in the roles that work on inquiries: desk (VIEW_PII: lead, responder, engineer) and reviewers."""
     if not (access.can(Capability.VIEW_PII) or access.can(Capability.REVIEW)):
-        raise PermissionDenied("Your role does not open the inquiry desk.", code="inquiries.no_desk_access")
+        raise PermissionDenied(
+            gettext_noop("Your role does not open the inquiry desk."), code="inquiries.no_desk_access"
+        )
 
 
 def require_staff(access: IncidentAccess) -> None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core import access_log
-from breachdesk.core.errors import ApplicationError, PermissionDenied
+from breachdesk.core.errors import ApplicationError, PermissionDenied, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.templatetags.people import person_name
 from breachdesk.core.types import AuthedRequest
@@ -255,7 +255,7 @@ def inquiry_ack_retry(request: AuthedRequest, inquiry_id: int, *, access: Incide
     try:
         services.ack_retry(ack=ack, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, str(exc.message))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The acknowledgment is queued again; the worker sends it within a minute."))
     return to("inquiry_detail", access, inquiry_id=inquiry.pk)
@@ -398,7 +398,7 @@ def deletion_send_link(request: AuthedRequest, deletion_id: int, *, access: Inci
     try:
         services.deletion_send_confirmation(deletion=deletion, actor=request.user)
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The confirmation link was sent to the registered address."))
     return to("deletion_list", access)
@@ -415,7 +415,7 @@ def deletion_verify_phone(request: AuthedRequest, deletion_id: int, *, access: I
             deletion=deletion, actor=request.user, questions=str(request.POST.get("questions", ""))[:500]
         )
     except ApplicationError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("The phone verification was recorded."))
     return to("deletion_list", access)
@@ -447,7 +447,7 @@ def desk_settings(request: AuthedRequest, *, access: IncidentAccess) -> HttpResp
             try:
                 services.desk_config_update(incident=access.incident, actor=request.user, **form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, error_text(exc))
             else:
                 messages.success(request, _("The desk settings were saved."))
                 return to("desk_settings", access)

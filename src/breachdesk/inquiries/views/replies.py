@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from breachdesk.core.errors import ApplicationError
+from breachdesk.core.errors import ApplicationError, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess
@@ -65,7 +65,7 @@ def reply_detail(request: AuthedRequest, reply_id: int, *, access: IncidentAcces
             try:
                 services.reply_edit(reply=reply, actor=request.user, body=form.cleaned_data["body"])
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                form.add_error(None, error_text(exc))
             else:
                 if reply.free_text:
                     messages.warning(request, _("This reply is free text: it always needs review."))

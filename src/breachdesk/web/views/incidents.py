@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from breachdesk.core.errors import ApplicationError, ValidationFailed
+from breachdesk.core.errors import ApplicationError, ValidationFailed, error_text
 from breachdesk.core.health import health_banner
 from breachdesk.core.memo import page_memo
 from breachdesk.core.roles import Capability, Role
@@ -55,9 +55,9 @@ def incident_create(request: AuthedRequest) -> HttpResponse:
         try:
             incident = services.incident_create(actor=request.user, **form.cleaned_data)
         except ValidationFailed as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, error_text(exc))
         except ApplicationError as exc:
-            form.add_error("code", exc.message)
+            form.add_error("code", error_text(exc))
         else:
             messages.success(request, _("The incident was opened with the playbook's starting tasks."))
             return HttpResponseRedirect(reverse("web:incident_dashboard", kwargs={"code": incident.code}))
@@ -119,7 +119,7 @@ def incident_edit(request: AuthedRequest, *, access: IncidentAccess) -> HttpResp
         try:
             services.incident_update(incident=incident, actor=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            form.add_error(None, error_text(exc))
         else:
             messages.success(request, _("The incident was updated."))
             return _redirect("incident_dashboard", access)
@@ -258,7 +258,7 @@ def member_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
                         organisation=form.cleaned_data["organisation"],
                     )
                 except ApplicationError as exc:
-                    form.add_error(None, exc.message)
+                    form.add_error(None, error_text(exc))
                 else:
                     messages.success(request, _("The member was added."))
                     return _redirect("member_list", access)
