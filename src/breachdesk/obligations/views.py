@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import IncidentAccess
-from breachdesk.obligations import reasons, selectors, services
+from breachdesk.obligations import reasons, reasons_eu, selectors, services
 from breachdesk.obligations.facts import incident_facts
 from breachdesk.obligations.forms import FactOverrideForm, ReportForm, SubmitForm
 from breachdesk.obligations.models import REPORT_SLOTS, RegulatorReport, ReportStatus, slot_label
@@ -63,6 +63,7 @@ def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
         for name, source in sheet.sources.items()
     ]
     jp = obligations.evaluation.jp if obligations.evaluation else None
+    eu = obligations.evaluation.eu if obligations.evaluation else None
     return render(
         request,
         "obligations/overview.html",
@@ -80,6 +81,10 @@ def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
             else None,
             "report_rows": [(slot, slot_label(slot), reports.get(slot)) for slot in slots],
             "jp_reasons": [reasons.finding_text(f, facts=sheet.facts, verdict=jp) for f in jp.findings] if jp else [],
+            "eu_reasons": [reasons_eu.eu_finding_text(f, facts=sheet.facts, verdict=eu) for f in eu.findings]
+            if eu
+            else [],
+            "severity_level": reasons_eu.severity_level(eu.severity.level) if eu else "",
             "jp_categories": [reasons.category_label(c) for c in jp.categories] if jp else [],
             "other_reports": [r for slot, r in reports.items() if slot not in slots],
             "form": FactOverrideForm(),
