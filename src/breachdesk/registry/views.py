@@ -321,7 +321,6 @@ def export(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET"])  # first: a POST is 405 for every member, not a refused form
 @incident_view(Capability.VIEW_ACCESS_LOG)
 def access_log_view(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """Show the lead every read of the incident's personal data (newest first), its chain check, or JSON lines."""

@@ -46,7 +46,8 @@ def people_insert(incident: Any, n: int, *, domain: str = "crash.example") -> No
     mask = items.mask_of(["name", "email"])
     columns = (
         "incident_id",
-        "member_id",
+        "member_id_enc",
+        "bidx_member",
         "bidx_email",
         "name_enc",
         "email_enc",
@@ -62,7 +63,8 @@ def people_insert(incident: Any, n: int, *, domain: str = "crash.example") -> No
             address = f"member{i}@{domain}"
             yield (
                 incident.pk,
-                f"K{i:09d}",
+                cipher.encrypt("member_id", f"K{i:09d}"),
+                cipher.blind_index("member_id", f"K{i:09d}"),
                 cipher.blind_index("email", address),
                 cipher.encrypt("name", f"会員 {i}"),
                 cipher.encrypt("email", address),

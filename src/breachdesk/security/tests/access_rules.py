@@ -75,7 +75,7 @@ WEB: dict[str, Rule] = {
     "registry:job_rollback": r(NO, PII),
     "registry:job_delete": r(NO, PII),
     "registry:export": r(PII, PII),
-    "registry:access_log": r(Capability.VIEW_ACCESS_LOG, NO),
+    "registry:access_log": r(Capability.VIEW_ACCESS_LOG, Capability.VIEW_ACCESS_LOG),
     "obligations:overview": r(VIEW, NO),
     "obligations:fact_override": r(NO, EDIT),
     "obligations:evaluate": r(NO, EDIT),
