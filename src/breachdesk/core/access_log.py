@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 from django.db import transaction
 from django.utils import timezone
 
-from breachdesk.core.hashchain import GENESIS, chain_digest, chain_time
+from breachdesk.core.hashchain import GENESIS, ChainReport, chain_digest, chain_time, chain_verify
 from breachdesk.core.models import AccessEvent
-from breachdesk.core.timeline import ChainReport
 
 if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident
@@ -151,15 +150,10 @@ def reads(*, incident: Incident, since: datetime | None = None) -> Iterator[Acce
 
 def verify(*, incident: Incident) -> ChainReport:
     """Recompute every hash of ``incident``'s access log and return where, if anywhere, the chain breaks."""
-    prev = GENESIS
-    count = 0
-    for event in AccessEvent.objects.filter(incident_id=incident.pk).order_by("seq").iterator(chunk_size=2000):
-        count += 1
-        if event.seq != count:
-            return ChainReport(False, count, event.pk, event.seq, f"expected sequence {count}")
-        if event.prev_hash != prev:
-            return ChainReport(False, count, event.pk, event.seq, "previous hash does not match")
-        digest = read_hash(
+    rows = AccessEvent.objects.filter(incident_id=incident.pk).order_by("seq").iterator(chunk_size=2000)
+    return chain_verify(
+        rows,
+        lambda event: read_hash(
             incident_id=event.incident_id,
             seq=event.seq,
             at=event.at,
@@ -169,8 +163,5 @@ def verify(*, incident: Incident) -> ChainReport:
             fields=list(event.fields),
             route=event.route,
             prev_hash=event.prev_hash,
-        )
-        if digest != event.hash:
-            return ChainReport(False, count, event.pk, event.seq, "content does not match its hash")
-        prev = event.hash
-    return ChainReport(True, count)
+        ),
+    )

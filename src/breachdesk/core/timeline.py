@@ -7,7 +7,6 @@ hash of the incident's previous event, so changing, inserting or deleting a row 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from breachdesk.core.hashchain import GENESIS, chain_digest, chain_time
+from breachdesk.core.hashchain import GENESIS, ChainReport, chain_digest, chain_time, chain_verify
 from breachdesk.core.models import TimelineEvent
 
 if TYPE_CHECKING:
@@ -105,41 +104,12 @@ def record(*, incident: Incident, actor: Any, kind: str, data: dict[str, Any] | 
         )
 
 
-@dataclass(frozen=True)
-class ChainReport:
-    """Describe the result of checking an incident's chain."""
-
-    ok: bool
-    events: int
-    first_bad_event: int | None = None
-    seq: int | None = None
-    reason: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        if self.ok:
-            return {"ok": True, "events": self.events}
-        return {
-            "ok": False,
-            "events": self.events,
-            "first_bad_event": self.first_bad_event,
-            "seq": self.seq,
-            "reason": self.reason,
-        }
-
-
 def verify(*, incident: Incident) -> ChainReport:
     """Recompute every hash of ``incident``'s timeline and return where, if anywhere, the chain breaks."""
-    prev = GENESIS
-    expected_seq = 1
-    count = 0
     rows = TimelineEvent.objects.filter(incident_id=incident.pk).order_by("seq").iterator(chunk_size=2000)
-    for event in rows:
-        count += 1
-        if event.seq != expected_seq:
-            return ChainReport(False, count, event.pk, event.seq, f"expected sequence {expected_seq}")
-        if event.prev_hash != prev:
-            return ChainReport(False, count, event.pk, event.seq, "previous hash does not match")
-        digest = event_hash(
+    return chain_verify(
+        rows,
+        lambda event: event_hash(
             incident_id=event.incident_id,
             seq=event.seq,
             at=event.at,
@@ -148,9 +118,5 @@ def verify(*, incident: Incident) -> ChainReport:
             kind=event.kind,
             data=event.data,
             prev_hash=event.prev_hash,
-        )
-        if digest != event.hash:
-            return ChainReport(False, count, event.pk, event.seq, "content does not match its hash")
-        prev = event.hash
-        expected_seq += 1
-    return ChainReport(True, count)
+        ),
+    )

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import functools
-import importlib
 from typing import Any
 
-from django.apps import apps
+from breachdesk.core.demo_builders import demo_builders
 
 
 def load_small_demo(monkeypatch: Any, *, members: int = 3_000, affected: int = 1_500, inquiries: int = 60) -> None:
@@ -20,16 +19,5 @@ def load_small_demo(monkeypatch: Any, *, members: int = 3_000, affected: int = 1
         functools.partial(registry_demo.write_files, members=members, affected=affected),
     )
     monkeypatch.setattr(inquiries_demo, "COUNT", inquiries)
-    builders = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("breachdesk."):
-            continue
-        try:
-            module = importlib.import_module(f"{config.name}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.demo":
-                raise
-            continue
-        builders.append((getattr(module, "ORDER", 100), config.name, module))
-    for _order, _name, module in sorted(builders, key=lambda b: (b[0], b[1])):
+    for _name, module in demo_builders():
         module.build(log=lambda _m: None)

@@ -6,13 +6,13 @@ the command runs them in ascending order. The incidents app builds the incident,
 
 from __future__ import annotations
 
-import importlib
 import time
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from breachdesk.core.demo_builders import demo_builders
 
 
 class Command(BaseCommand):
@@ -44,18 +44,7 @@ class Command(BaseCommand):
                 " can reach.",
                 returncode=2,
             )
-        builders = []
-        for config in apps.get_app_configs():
-            if not config.name.startswith("breachdesk."):
-                continue
-            try:
-                module = importlib.import_module(f"{config.name}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.demo":
-                    raise
-                continue
-            builders.append((getattr(module, "ORDER", 100), config.name, module))
-        for _order, name, module in sorted(builders, key=lambda b: (b[0], b[1])):
+        for name, module in demo_builders():
             started = time.monotonic()
             module.build(log=lambda msg: self.stderr.write(msg))
             self.stderr.write(f"demo: {name} ready in {time.monotonic() - started:.1f}s")
