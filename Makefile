@@ -10,7 +10,7 @@ PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install debs run test lint typecheck migrations-check audit pytest pytest-pg bench messages clean
+.PHONY: help install debs run test lint typecheck migrations-check audit pytest pytest-pg pytest-passes bench messages clean
 
 help:
 	@echo "make run    install, migrate, load the OCO demo, serve http://$(HOST):$(PORT) and one worker"
@@ -88,7 +88,11 @@ audit: install
 	$$(command -v uv || echo $(UV)) export --frozen --no-hashes --no-emit-project -q -o var/audit/requirements.txt
 	.venv/bin/python -m breachdesk.security.audit var/audit/requirements.txt
 
-test: lint typecheck migrations-check audit pytest pytest-pg
+# The two database passes run side by side (one per core), each with its own var directory: scripts/test_passes.sh.
+test: lint typecheck migrations-check audit pytest-passes
+
+pytest-passes: install messages
+	PG_URL=$(PG_URL) scripts/test_passes.sh $(PYTEST_ARGS)
 
 bench: install
 	@for b in bench/*.py; do .venv/bin/python "$$b" || exit 1; done
