@@ -14,6 +14,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -157,7 +158,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 # Applications
 # --------------------------------------------------------------------------------------------------------------------
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, for superusers only (core/admin_site.py).
+    "breachdesk.core.admin_site.BreachdeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -462,3 +464,25 @@ BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR = envint(
     "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000, minimum=1, maximum=10_000_000
 )
 BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+# The origin of the public pages (https://help.example.jp): links in mails (acknowledgments, deletion confirmations,
+# self-check results) are made absolute with it, and outgoing text may link to its host. Empty: site-relative links.
+BREACHDESK_PUBLIC_BASE_URL = envstr("BREACHDESK_PUBLIC_BASE_URL", "").rstrip("/")
+if BREACHDESK_PUBLIC_BASE_URL:
+    _public = urlsplit(BREACHDESK_PUBLIC_BASE_URL)
+    if _public.scheme not in ("http", "https") or not _public.hostname or _public.query or _public.fragment:
+        raise ImproperlyConfigured(
+            f"BREACHDESK_PUBLIC_BASE_URL={BREACHDESK_PUBLIC_BASE_URL!r} must be an http(s) origin such as "
+            "https://help.example.jp (no query or fragment)."
+        )
+# How many seconds a process may reuse a public page's state before it asks the database again (0 in tests: each
+# test has its own data).
+BREACHDESK_PUBLIC_STATE_SECONDS = envint("BREACHDESK_PUBLIC_STATE_SECONDS", 0 if TESTING else 1, minimum=0, maximum=60)
+# The largest registry import file (bytes); the reader also counts the bytes while streaming. Default 2 GiB.
+BREACHDESK_REGISTRY_MAX_FILE_BYTES = envint(
+    "BREACHDESK_REGISTRY_MAX_FILE_BYTES", 2 * 1024**3, minimum=1024, maximum=64 * 1024**3
+)
+# From this import file size on, a forked process reads, validates and encrypts while the importer writes; a negative
+# value never forks. Default 8 MiB.
+BREACHDESK_REGISTRY_FORK_READER_BYTES = envint(
+    "BREACHDESK_REGISTRY_FORK_READER_BYTES", 8 * 1024 * 1024, minimum=-1, maximum=64 * 1024**3
+)

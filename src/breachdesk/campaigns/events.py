@@ -14,6 +14,7 @@ from breachdesk.core.models import TimelineEvent
 
 TEMPLATE_CREATED = "campaign.template_created"
 TEMPLATE_EDITED = "campaign.template_edited"
+TEMPLATE_RENAMED = "campaign.template_renamed"
 TEMPLATE_APPROVED = "campaign.template_approved"
 TEMPLATE_TEST_SENT = "campaign.template_test_sent"
 CAMPAIGN_CREATED = "campaign.created"
@@ -41,6 +42,15 @@ def template_created_event(*, template: NoticeTemplate, version: TemplateVersion
         actor=actor,
         kind=TEMPLATE_CREATED,
         data={"template": template.pk, "name": template.name, "version": version.number},
+    )
+
+
+def template_renamed_event(*, template: NoticeTemplate, actor: Any, old: str) -> TimelineEvent:
+    return timeline.record(
+        incident=template.incident,
+        actor=actor,
+        kind=TEMPLATE_RENAMED,
+        data={"template": template.pk, "old": old, "name": template.name},
     )
 
 

@@ -143,6 +143,23 @@ def template_create(
     return template
 
 
+def template_rename(*, template: NoticeTemplate, actor: Any, name: str) -> NoticeTemplate:
+    """Rename ``template`` (its metadata only: the versions and their approvals stay as they are).
+
+    The caller checks who may do it (the desk's editors, or a superuser in the admin).
+    """
+    name = name.strip()
+    if name == template.name:
+        return template
+    old = template.name
+    with transaction.atomic():
+        template.name = name
+        _clean(template)
+        template.save(update_fields=["name", "updated_at"])
+        events.template_renamed_event(template=template, actor=actor, old=old)
+    return template
+
+
 def template_edit(
     *,
     template: NoticeTemplate,

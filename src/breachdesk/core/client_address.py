@@ -65,7 +65,7 @@ class ClientAddressMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.trusted = trusted_networks(getattr(settings, "BREACHDESK_TRUSTED_PROXIES", []))
+        self.trusted = trusted_networks(settings.BREACHDESK_TRUSTED_PROXIES)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.trusted:

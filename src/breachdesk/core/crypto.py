@@ -77,7 +77,7 @@ def unwrap_data_key_with(*, incident_id: int, wrapped: bytes, master_key: bytes 
         candidates = [("given", master_key)]
     else:
         candidates = [("current", settings.BREACHDESK_MASTER_KEY)]
-        previous = getattr(settings, "BREACHDESK_MASTER_KEY_PREVIOUS", None)
+        previous = settings.BREACHDESK_MASTER_KEY_PREVIOUS
         if previous:
             candidates.append(("previous", previous))
     for name, master in candidates:

@@ -96,7 +96,7 @@ def confirm_url(inquiry: Inquiry, secret: str) -> str:
     from django.conf import settings
     from django.urls import reverse
 
-    base = str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = settings.BREACHDESK_PUBLIC_BASE_URL.rstrip("/")
     path = reverse("inquiries_public:confirm", kwargs={"code": inquiry.incident.code, "secret": secret})
     return base + path
 

@@ -153,7 +153,7 @@ def deletion_send_confirmation(*, deletion: DeletionRequest, actor: Any) -> Dele
             code="inquiries.no_registered",
         )
     secret = secrets.token_urlsafe(24)
-    base = str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = settings.BREACHDESK_PUBLIC_BASE_URL.rstrip("/")
     link = base + reverse(
         "inquiries_public:deletion_confirm", kwargs={"code": deletion.inquiry.incident.code, "secret": secret}
     )

@@ -177,7 +177,7 @@ def state_cache_seconds() -> float:
     """Return how long a process may reuse a page state: 1 s in production, 0 in tests (each test has its own data)."""
     from django.conf import settings
 
-    return float(getattr(settings, "BREACHDESK_PUBLIC_STATE_SECONDS", 0 if settings.TESTING else 1))
+    return float(settings.BREACHDESK_PUBLIC_STATE_SECONDS)
 
 
 def public_page_state(*, code: str) -> PageState | None:

@@ -43,15 +43,15 @@ BIRTH_INDEX = "selfcheck_birth"
 
 
 def limits() -> tuple[int, int]:
-    """Return the per-hour limits (requests per IP, result mails per registered address), with safe defaults."""
-    per_ip = int(getattr(settings, "BREACHDESK_SELFCHECK_PER_IP_HOUR", 20))
-    per_address = int(getattr(settings, "BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR", 3))
+    """Return the per-hour limits (requests per IP, result mails per registered address)."""
+    per_ip = int(settings.BREACHDESK_SELFCHECK_PER_IP_HOUR)
+    per_address = int(settings.BREACHDESK_SELFCHECK_PER_ADDRESS_HOUR)
     return per_ip, per_address
 
 
 def incident_limit() -> int:
     """Return the per-hour limit of self-check requests for a whole incident (a flood from many addresses)."""
-    return int(getattr(settings, "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000))
+    return int(settings.BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR)
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def public_url(*, incident: Incident) -> str:
     """Return the public page's absolute URL when the site's base URL is configured, else its path."""
     from django.urls import reverse
 
-    base = str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or "").rstrip("/")
+    base = settings.BREACHDESK_PUBLIC_BASE_URL.rstrip("/")
     return base + reverse("public:page", kwargs={"code": incident.code})
 
 

@@ -152,7 +152,7 @@ def link_allow_list(incident: Incident) -> frozenset[str]:
     """Return the hosts that any message of ``incident`` may link to: its public page and its configured domains."""
     from django.conf import settings
 
-    hosts = {host_of_url(str(getattr(settings, "BREACHDESK_PUBLIC_BASE_URL", "") or ""))}
+    hosts = {host_of_url(settings.BREACHDESK_PUBLIC_BASE_URL)}
     try:
         from breachdesk.inquiries.models import DeskConfig
 

@@ -92,6 +92,7 @@ SENTENCES: dict[str, Any] = {
     "deletion.contact_decided": _("Decided whether a deleted person may still be contacted"),
     "campaign.template_created": _("Wrote the notification template “%(name)s”"),
     "campaign.template_edited": _("Edited a notification template"),
+    "campaign.template_renamed": _("Renamed a notification template to “%(name)s”"),
     "campaign.template_approved": _("Approved a notification template"),
     "campaign.template_test_sent": _("Sent a test of a notification template"),
     "campaign.created": _("Created the campaign “%(name)s”"),

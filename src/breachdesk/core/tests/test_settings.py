@@ -131,3 +131,15 @@ def test_the_cache_keeps_room_for_the_dashboard_panels() -> None:
     cache = caches["default"]
     assert isinstance(cache, LocMemCache)  # per process: everything in it is keyed by database stamps
     assert cache._max_entries >= 5000
+
+
+def test_a_public_base_url_that_is_not_an_http_origin_stops_start_up(tmp_path: Path) -> None:
+    result = _check(tmp_path, BREACHDESK_PUBLIC_BASE_URL="help.example.jp")
+    assert result.returncode != 0
+    assert "BREACHDESK_PUBLIC_BASE_URL='help.example.jp' must be an http(s) origin" in result.stderr
+
+
+def test_the_registry_fork_threshold_is_checked_against_its_bounds(tmp_path: Path) -> None:
+    result = _check(tmp_path, BREACHDESK_REGISTRY_FORK_READER_BYTES="-5")
+    assert result.returncode != 0
+    assert "BREACHDESK_REGISTRY_FORK_READER_BYTES=-5 is below the minimum of -1" in result.stderr

@@ -30,7 +30,7 @@ class SenderFacts:
 
 
 def _authserv_ids() -> set[str]:
-    return {str(i).strip().lower() for i in getattr(settings, "BREACHDESK_AUTHSERV_IDS", []) or [] if str(i).strip()}
+    return {str(i).strip().lower() for i in settings.BREACHDESK_AUTHSERV_IDS if str(i).strip()}
 
 
 def auth_results_parse(value: str) -> dict[str, str]:

@@ -28,9 +28,6 @@ from breachdesk.registry.models import ImportJob, JobStatus, Person, Source
 # Rows per transaction. Every commit writes each index page its random blind-index keys touched, so larger batches
 # write less per row; 20,000 prepared records are ~30 MB.
 BATCH_ROWS = 20000
-# From this file size on, a forked process reads, validates and encrypts while this one writes (``chunks.forked``).
-# ``BREACHDESK_REGISTRY_FORK_READER_BYTES`` overrides it; a negative value never forks.
-FORK_READER_BYTES = 8 * 1024 * 1024
 ERROR_HEADER = ["row", "column", "reason", "value (masked)"]
 Progress = Callable[[ImportJob], None]
 
@@ -140,7 +137,9 @@ def _fork_reader(job: ImportJob) -> bool:
     """Say whether a forked process should read the job's file: a large file, two cores and ``fork`` available."""
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return False
-    threshold = int(getattr(settings, "BREACHDESK_REGISTRY_FORK_READER_BYTES", FORK_READER_BYTES))
+    # From ``BREACHDESK_REGISTRY_FORK_READER_BYTES`` on (8 MiB by default), a forked process reads, validates and
+    # encrypts while this one writes (``chunks.forked``); a negative value never forks.
+    threshold = int(settings.BREACHDESK_REGISTRY_FORK_READER_BYTES)
     try:
         return threshold >= 0 and os.path.getsize(job.file_path) >= threshold
     except OSError:

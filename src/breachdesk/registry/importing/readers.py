@@ -16,12 +16,12 @@ from django.conf import settings
 from breachdesk.registry.importing import encoding as encodings
 from breachdesk.registry.importing.errors import BadFile
 
-DEFAULT_MAX_BYTES = 2 * 1024**3
 csv.field_size_limit(1024 * 1024)
 
 
 def max_bytes() -> int:
-    return int(getattr(settings, "BREACHDESK_REGISTRY_MAX_FILE_BYTES", DEFAULT_MAX_BYTES))
+    """Return the largest import file in bytes (``BREACHDESK_REGISTRY_MAX_FILE_BYTES``)."""
+    return int(settings.BREACHDESK_REGISTRY_MAX_FILE_BYTES)
 
 
 class _CountingReader(io.RawIOBase):

@@ -32,7 +32,7 @@ class Command(BaseCommand):
         report: dict[str, Any] = dict(counts)
         if action == "check":
             report["would_rewrap"] = report.pop("rewrapped")
-        report["previous_key_set"] = bool(getattr(settings, "BREACHDESK_MASTER_KEY_PREVIOUS", None))
+        report["previous_key_set"] = bool(settings.BREACHDESK_MASTER_KEY_PREVIOUS)
         self.stdout.write(json.dumps(report))
         if counts["unreadable"]:
             raise CommandError(
