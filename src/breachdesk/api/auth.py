@@ -1,4 +1,4 @@
-"""Authenticate API calls by session (with CSRF) or by bearer token."""
+"""Authenticate API calls by session (with CSRF) or by bearer token (scoped, and counted for the rate limit)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from breachdesk.api.services import api_token_authenticate
+from breachdesk.core import token_scope
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token=token)
-        if user is not None:
-            request.user = user
-        return user
+        use = api_token_authenticate(token=token)
+        if use is None:
+            return None
+        token_scope.attach(use.user, use.scope)
+        request.user = use.user
+        return use.user
 
 
 class VerifiedSessionAuth(SessionAuth):

@@ -9,6 +9,7 @@ from ninja import Router, Status
 
 from breachdesk.api import schemas
 from breachdesk.core import timeline as core_timeline
+from breachdesk.core import token_scope
 from breachdesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from breachdesk.core.models import TimelineEvent
 from breachdesk.core.roles import Capability
@@ -74,6 +75,9 @@ def incident_list(request: AuthedRequest) -> list[dict[str, Any]]:
 def incident_create(request: AuthedRequest, payload: schemas.IncidentIn) -> Status:
     if not request.user.is_staff:
         raise PermissionDenied("Only site staff can open an incident.")
+    if token_scope.scope_of(request.user) is not None:
+        # A token is issued for incidents that exist; opening a new one takes a signed-in (two-factor) session.
+        raise PermissionDenied("An API token cannot open an incident.", code="permission.token.open_incident")
     incident = services.incident_create(actor=request.user, **payload.dict())
     return Status(201, _incident_out(incident, "lead"))
 
