@@ -462,3 +462,5 @@ BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR = envint(
     "BREACHDESK_SELFCHECK_PER_INCIDENT_HOUR", 20_000, minimum=1, maximum=10_000_000
 )
 BREACHDESK_API_TOKEN_DAYS = envint("BREACHDESK_API_TOKEN_DAYS", 90, minimum=1, maximum=3650)
+# Calls per API token per minute (counted in the database, shared by every web process); past it: 429 + Retry-After.
+BREACHDESK_API_RATE_PER_MINUTE = envint("BREACHDESK_API_RATE_PER_MINUTE", 300, minimum=1, maximum=100_000)

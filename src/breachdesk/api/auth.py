@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import time
 from typing import Any
 
 from django.conf import settings
@@ -10,6 +12,28 @@ from ninja.security import HttpBearer, SessionAuth
 
 from breachdesk.api.services import api_token_authenticate
 from breachdesk.core import token_scope
+from breachdesk.core.ratelimit import hashed_key, rate_hit
+
+RATE_WINDOW_SECONDS = 60
+
+# The clock of the rate limit (seconds since the epoch); tests set it instead of sleeping.
+now = time.time
+
+
+class RateLimited(Exception):
+    """Refuse a call over the token's limit; ``retry_after`` is the number of seconds until the window ends."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__("Too many requests with this API token.")
+        self.retry_after = retry_after
+
+
+def token_rate_check(*, token_id: int) -> None:
+    """Count one call of the token in the shared counters; raise ``RateLimited`` past the limit per minute."""
+    at = now()
+    count = rate_hit(key=hashed_key("api-token", str(token_id)), window_seconds=RATE_WINDOW_SECONDS, now=at)
+    if count > settings.BREACHDESK_API_RATE_PER_MINUTE:
+        raise RateLimited(max(1, math.ceil(RATE_WINDOW_SECONDS - at % RATE_WINDOW_SECONDS)))
 
 
 class TokenAuth(HttpBearer):
@@ -17,6 +41,7 @@ class TokenAuth(HttpBearer):
         use = api_token_authenticate(token=token)
         if use is None:
             return None
+        token_rate_check(token_id=use.scope.token_id)
         token_scope.attach(use.user, use.scope)
         request.user = use.user
         return use.user
