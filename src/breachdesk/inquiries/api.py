@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from breachdesk.core.roles import Capability
@@ -79,7 +79,12 @@ def inquiry_create(request: AuthedRequest, code: str, payload: InquiryIn) -> Sta
 
 
 @router.get("/{code}/inquiries", response=list[InquiryOut], summary="List the latest inquiries (no personal data)")
-def inquiry_list(request: AuthedRequest, code: str, status: str | None = None, label: str | None = None) -> list[Any]:
+def inquiry_list(
+    request: AuthedRequest,
+    code: str,
+    status: str | None = Query(None, max_length=30),
+    label: str | None = Query(None, max_length=60),
+) -> list[Any]:
     access = incident_access(user=request.user, code=code)
     if not (access.can(Capability.VIEW_PII) or access.can(Capability.REVIEW)):
         access.require(Capability.VIEW_PII)

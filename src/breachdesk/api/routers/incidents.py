@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from breachdesk.api import schemas
 from breachdesk.core import timeline as core_timeline
@@ -101,7 +101,10 @@ def incident_patch(request: AuthedRequest, code: str, payload: schemas.IncidentP
 
 @router.get("/{code}/tasks", response=list[schemas.TaskOut])
 def task_list(
-    request: AuthedRequest, code: str, status: str | None = None, phase: str | None = None
+    request: AuthedRequest,
+    code: str,
+    status: str | None = Query(None, max_length=30),
+    phase: str | None = Query(None, max_length=30),
 ) -> list[dict[str, Any]]:
     access = selectors.incident_access(user=request.user, code=code)
     return [_task_out(t) for t in selectors.task_list(incident=access.incident, status=status, phase=phase)]
@@ -204,7 +207,11 @@ def stakeholder_patch(
 
 @router.get("/{code}/timeline", response=list[schemas.EventOut])
 def timeline_list(
-    request: AuthedRequest, code: str, kind: str | None = None, limit: int = 100, before_seq: int | None = None
+    request: AuthedRequest,
+    code: str,
+    kind: str | None = Query(None, max_length=80),
+    limit: int = 100,
+    before_seq: int | None = None,
 ) -> list[dict[str, Any]]:
     access = selectors.incident_access(user=request.user, code=code)
     events = selectors.timeline_list(incident=access.incident, kind=kind)
