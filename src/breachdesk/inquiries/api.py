@@ -12,6 +12,7 @@ from typing import Any
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from breachdesk.core import access_log
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import incident_access
@@ -41,6 +42,10 @@ class InquiryOut(Schema):
     acknowledgment: str | None
     matched: bool
     identity_verified: bool
+
+
+# What a caller learns about an inquiry (and through ``matched``, about a person): logged as read for each one shown.
+OUT_FIELDS = ("status", "labels", "matched", "identity_verified")
 
 
 def _out(inquiry: Any) -> dict[str, Any]:
@@ -75,6 +80,13 @@ def inquiry_create(request: AuthedRequest, code: str, payload: InquiryIn) -> Sta
         actor=request.user,
     )
     assert result.inquiry is not None
+    access_log.record(
+        incident=access.incident,
+        actor=request.user,
+        obj=f"inquiry:{result.inquiry.pk}",
+        fields=OUT_FIELDS,
+        route=access_log.api_route_of(request),
+    )
     return Status(201, _out(result.inquiry))
 
 
@@ -91,4 +103,11 @@ def inquiry_list(
     rows = selectors.inquiry_list(incident=access.incident, status=status, label=label).select_related(
         "acknowledgment"
     )[:200]
-    return [_out(i) for i in rows]
+    shown = [_out(i) for i in rows]
+    access_log.record_many(
+        incident=access.incident,
+        actor=request.user,
+        reads=[access_log.Read(f"inquiry:{row['id']}", OUT_FIELDS) for row in shown],
+        route=access_log.api_route_of(request),
+    )
+    return shown
