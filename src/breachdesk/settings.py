@@ -328,7 +328,16 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_ENABLED = envbool("BREACHDESK_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = envint("BREACHDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("BREACHDESK_LOGIN_COOLOFF_MINUTES", 30, minimum=1, maximum=7 * 24 * 60))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Besides the pair, failures from one address over all usernames are capped (core/login_lockout.py gives each set
+# its own limit): BREACHDESK_LOGIN_IP_FAILURE_LIMIT, at least the per-username limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "breachdesk.core.login_lockout.LoginLockoutHandler"
+BREACHDESK_LOGIN_IP_FAILURE_LIMIT = envint("BREACHDESK_LOGIN_IP_FAILURE_LIMIT", 30, minimum=1, maximum=10_000)
+if BREACHDESK_LOGIN_IP_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"BREACHDESK_LOGIN_IP_FAILURE_LIMIT={BREACHDESK_LOGIN_IP_FAILURE_LIMIT} must be at least "
+        f"BREACHDESK_LOGIN_FAILURE_LIMIT={AXES_FAILURE_LIMIT} (failures from one address over all usernames)."
+    )
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
