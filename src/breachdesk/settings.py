@@ -318,6 +318,8 @@ if TESTING:
     # Hashing is not what the suite tests; the production hasher would make every login take 0.3 s.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 BREACHDESK_REQUIRE_2FA = envbool("BREACHDESK_REQUIRE_2FA", True)
+# Setting up a TOTP device needs a one-time enrolment code from a superuser or the incident's lead, valid this long.
+BREACHDESK_ENROLMENT_GRANT_HOURS = envint("BREACHDESK_ENROLMENT_GRANT_HOURS", 72, minimum=1, maximum=24 * 30)
 
 # Login throttling (django-axes): after BREACHDESK_LOGIN_FAILURE_LIMIT failed logins for one username from one
 # address, that pair is locked out for BREACHDESK_LOGIN_COOLOFF_MINUTES; the page says so with status 429.
