@@ -50,7 +50,7 @@ run: install debs
 	$(BD) compilemessages -v0 --ignore=.venv --ignore=node_modules
 	$(BD) collectstatic --no-input -v0
 	@$(BD) demo --check || $(BD) demo --force >/dev/null
-	@echo "breachdesk: the demo signs in with a password only (BREACHDESK_REQUIRE_2FA=$(BREACHDESK_REQUIRE_2FA)); production requires TOTP."
+	@echo "breachdesk: the demo signs in with a password only (BREACHDESK_REQUIRE_2FA=$(BREACHDESK_REQUIRE_2FA)); production requires TOTP, set up with a one-time code from \`breachdesk otp-grant --user NAME\` or the incident lead's Members page."
 	@echo "breachdesk: serving http://$(HOST):$(PORT)/ with one worker; Ctrl-C stops both."
 	@$(BD) demo --logins-only
 	@trap 'kill 0' INT TERM EXIT; \

@@ -320,6 +320,8 @@ if TESTING:
     # Hashing is not what the suite tests; the production hasher would make every login take 0.3 s.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 BREACHDESK_REQUIRE_2FA = envbool("BREACHDESK_REQUIRE_2FA", True)
+# Setting up a TOTP device needs a one-time enrolment code from a superuser or the incident's lead, valid this long.
+BREACHDESK_ENROLMENT_GRANT_HOURS = envint("BREACHDESK_ENROLMENT_GRANT_HOURS", 72, minimum=1, maximum=24 * 30)
 
 # Login throttling (django-axes): after BREACHDESK_LOGIN_FAILURE_LIMIT failed logins for one username from one
 # address, that pair is locked out for BREACHDESK_LOGIN_COOLOFF_MINUTES; the page says so with status 429.
@@ -330,7 +332,16 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contri
 AXES_ENABLED = envbool("BREACHDESK_LOGIN_THROTTLE", True)
 AXES_FAILURE_LIMIT = envint("BREACHDESK_LOGIN_FAILURE_LIMIT", 5, minimum=1, maximum=100)
 AXES_COOLOFF_TIME = timedelta(minutes=envint("BREACHDESK_LOGIN_COOLOFF_MINUTES", 30, minimum=1, maximum=7 * 24 * 60))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Besides the pair, failures from one address over all usernames are capped (core/login_lockout.py gives each set
+# its own limit): BREACHDESK_LOGIN_IP_FAILURE_LIMIT, at least the per-username limit.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "breachdesk.core.login_lockout.LoginLockoutHandler"
+BREACHDESK_LOGIN_IP_FAILURE_LIMIT = envint("BREACHDESK_LOGIN_IP_FAILURE_LIMIT", 30, minimum=1, maximum=10_000)
+if BREACHDESK_LOGIN_IP_FAILURE_LIMIT < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        f"BREACHDESK_LOGIN_IP_FAILURE_LIMIT={BREACHDESK_LOGIN_IP_FAILURE_LIMIT} must be at least "
+        f"BREACHDESK_LOGIN_FAILURE_LIMIT={AXES_FAILURE_LIMIT} (failures from one address over all usernames)."
+    )
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "security/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
@@ -486,3 +497,5 @@ BREACHDESK_REGISTRY_MAX_FILE_BYTES = envint(
 BREACHDESK_REGISTRY_FORK_READER_BYTES = envint(
     "BREACHDESK_REGISTRY_FORK_READER_BYTES", 8 * 1024 * 1024, minimum=-1, maximum=64 * 1024**3
 )
+# Calls per API token per minute (counted in the database, shared by every web process); past it: 429 + Retry-After.
+BREACHDESK_API_RATE_PER_MINUTE = envint("BREACHDESK_API_RATE_PER_MINUTE", 300, minimum=1, maximum=100_000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
-from breachdesk.api.auth import TokenAuth, VerifiedSessionAuth
+from breachdesk.api.auth import RateLimited, TokenAuth, VerifiedSessionAuth
 from breachdesk.api.routers.incidents import router as incidents_router
 from breachdesk.core.errors import ApplicationError
 from breachdesk.inquiries.api import router as inquiries_router
@@ -23,6 +23,14 @@ api = NinjaAPI(
 @api.exception_handler(ApplicationError)
 def application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
     return api.create_response(request, exc.as_dict(), status=exc.http_status)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request: HttpRequest, exc: RateLimited) -> HttpResponse:
+    body = {"error": "rate_limited", "message": str(exc), "retry_after": exc.retry_after}
+    response = api.create_response(request, body, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(Http404)

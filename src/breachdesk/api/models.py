@@ -19,6 +19,10 @@ class ApiToken(BaseModel):
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # What the token may reach: these incidents, and these capabilities (``Capability`` values; ``view`` implied).
+    # Its user's membership must grant the same at each use. A token with no incident reaches nothing.
+    incidents = models.ManyToManyField("incidents.Incident", related_name="+", blank=True, verbose_name=_("incidents"))
+    capabilities = models.JSONField(_("capabilities"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("API token")

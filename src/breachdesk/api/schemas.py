@@ -1,11 +1,29 @@
-"""Describe the JSON shapes of the API (kept apart from the ORM models)."""
+"""Describe the JSON shapes of the API (kept apart from the ORM models).
+
+Every string a caller sends has a maximum length (the model's column, or a bound for free text), so an overlong value
+is refused with 422 naming the field before any service runs; ``test_schemas.py`` walks the OpenAPI document to keep
+it so.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import Field
+
+# A choice value (phase, status, role, kind…): every choice in the models fits in 30 characters.
+Choice = Annotated[str, Field(max_length=30)]
+Code = Annotated[str, Field(max_length=50)]
+Name = Annotated[str, Field(max_length=200)]
+Title = Annotated[str, Field(max_length=300)]
+Username = Annotated[str, Field(max_length=150)]
+Email = Annotated[str, Field(max_length=254)]
+Phone = Annotated[str, Field(max_length=40)]
+# Free text (description, notes): generous, but bounded.
+Text = Annotated[str, Field(max_length=20_000)]
+Jurisdictions = Annotated[list[Annotated[str, Field(max_length=8)]], Field(max_length=10)]
 
 
 class ErrorOut(Schema):
@@ -32,35 +50,35 @@ class IncidentOut(Schema):
 
 
 class IncidentIn(Schema):
-    code: str
-    title: str
-    organisation: str
+    code: Code
+    title: Name
+    organisation: Name
     found_at: datetime
     aware_at: datetime
-    event_kind: str = "leak"
+    event_kind: Choice = "leak"
     suspected: bool = False
-    cause: str = "other"
-    affected_systems: str = ""
-    description: str = ""
-    jurisdictions: list[str] = ["JP"]
-    org_role: str = "controller"
-    principal: str = ""
+    cause: Choice = "other"
+    affected_systems: Text = ""
+    description: Text = ""
+    jurisdictions: Jurisdictions = ["JP"]
+    org_role: Choice = "controller"
+    principal: Name = ""
 
 
 class IncidentPatch(Schema):
-    title: str | None = None
-    organisation: str | None = None
+    title: Name | None = None
+    organisation: Name | None = None
     found_at: datetime | None = None
     aware_at: datetime | None = None
-    event_kind: str | None = None
+    event_kind: Choice | None = None
     suspected: bool | None = None
-    cause: str | None = None
-    affected_systems: str | None = None
-    description: str | None = None
-    jurisdictions: list[str] | None = None
-    org_role: str | None = None
-    principal: str | None = None
-    phase: str | None = None
+    cause: Choice | None = None
+    affected_systems: Text | None = None
+    description: Text | None = None
+    jurisdictions: Jurisdictions | None = None
+    org_role: Choice | None = None
+    principal: Name | None = None
+    phase: Choice | None = None
 
 
 class TaskOut(Schema):
@@ -77,21 +95,21 @@ class TaskOut(Schema):
 
 
 class TaskIn(Schema):
-    title: str
-    phase: str
-    description: str = ""
-    owner: str | None = None
-    owner_role: str = ""
+    title: Title
+    phase: Choice
+    description: Text = ""
+    owner: Username | None = None
+    owner_role: Choice = ""
     due_at: datetime | None = None
 
 
 class TaskPatch(Schema):
-    title: str | None = None
-    phase: str | None = None
-    description: str | None = None
-    owner: str | None = None
+    title: Title | None = None
+    phase: Choice | None = None
+    description: Text | None = None
+    owner: Username | None = None
     due_at: datetime | None = None
-    status: str | None = None
+    status: Choice | None = None
 
 
 class MemberOut(Schema):
@@ -102,13 +120,13 @@ class MemberOut(Schema):
 
 
 class MemberIn(Schema):
-    username: str
-    role: str
-    organisation: str = ""
+    username: Username
+    role: Choice
+    organisation: Name = ""
 
 
 class MemberPatch(Schema):
-    role: str
+    role: Choice
 
 
 class StakeholderOut(Schema):
@@ -124,22 +142,22 @@ class StakeholderOut(Schema):
 
 
 class StakeholderIn(Schema):
-    kind: str
-    name: str
-    contact_name: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    notes: str = ""
+    kind: Choice
+    name: Name
+    contact_name: Name = ""
+    contact_email: Email = ""
+    contact_phone: Phone = ""
+    notes: Text = ""
 
 
 class StakeholderPatch(Schema):
-    kind: str | None = None
-    name: str | None = None
-    contact_name: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    notes: str | None = None
-    status: str | None = None
+    kind: Choice | None = None
+    name: Name | None = None
+    contact_name: Name | None = None
+    contact_email: Email | None = None
+    contact_phone: Phone | None = None
+    notes: Text | None = None
+    status: Choice | None = None
 
 
 class EventOut(Schema):

@@ -126,6 +126,11 @@ def route_of(request: Any) -> str:
     return f"{request.method} {name}"
 
 
+def api_route_of(request: Any) -> str:
+    """Return the route of an API call: the method and the path called (``GET /api/v1/incidents/c-1/inquiries``)."""
+    return f"{request.method} {request.path}"
+
+
 def as_dict(event: AccessEvent) -> dict[str, Any]:
     """Return a read in the command's JSON shape."""
     return {

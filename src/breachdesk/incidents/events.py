@@ -14,6 +14,7 @@ INCIDENT_PHASE_CHANGED = "incident.phase_changed"
 MEMBER_ADDED = "member.added"
 MEMBER_ROLE_CHANGED = "member.role_changed"
 MEMBER_REMOVED = "member.removed"
+MEMBER_ENROLMENT_ISSUED = "member.enrolment_issued"
 TASK_CREATED = "task.created"
 TASK_UPDATED = "task.updated"
 TASK_STATUS_CHANGED = "task.status_changed"
@@ -59,6 +60,15 @@ def member_role_changed_event(*, membership: Membership, actor: Any, old: str) -
 
 def member_removed_event(*, incident: Incident, actor: Any, username: str, role: str) -> TimelineEvent:
     return timeline.record(incident=incident, actor=actor, kind=MEMBER_REMOVED, data={"user": username, "role": role})
+
+
+def member_enrolment_issued_event(*, membership: Membership, actor: Any, expires_at: str) -> TimelineEvent:
+    return timeline.record(
+        incident=membership.incident,
+        actor=actor,
+        kind=MEMBER_ENROLMENT_ISSUED,
+        data={"user": membership.user.get_username(), "expires_at": expires_at},
+    )
 
 
 def task_created_event(*, task: Task, actor: Any) -> TimelineEvent:

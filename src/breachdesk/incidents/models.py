@@ -216,3 +216,27 @@ class Stakeholder(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnrolmentGrant(BaseModel):
+    """Allow one user to set up a second factor, once, before it expires.
+
+    Issued by a superuser (``breachdesk otp-grant``) or by a lead for a member of their incident. The code goes to
+    the user by another channel; only its SHA-256 is stored. Without a live grant a password alone cannot enrol.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolment_grants")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    incident = models.ForeignKey(Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("second-factor enrolment grant")
+        verbose_name_plural = _("second-factor enrolment grants")
+
+    def __str__(self) -> str:
+        return f"enrolment grant {self.pk} for user {self.user_id}"

@@ -14,6 +14,7 @@ from breachdesk.core.errors import NotFound, PermissionDenied
 from breachdesk.core.memo import memoized
 from breachdesk.core.models import TimelineEvent
 from breachdesk.core.roles import Capability, Role, role_can
+from breachdesk.core.token_scope import TokenScope, scope_of
 from breachdesk.incidents.models import Incident, Membership, Stakeholder, Task, TaskStatus
 
 AnyUser = AbstractBaseUser | AnonymousUser
@@ -23,21 +24,34 @@ def incident_list_visible(*, user: AnyUser) -> QuerySet[Incident]:
     """Return the incidents ``user`` may see: those where they hold a membership. Nobody else sees anything."""
     if not user.is_authenticated:
         return Incident.objects.none()
-    return Incident.objects.filter(memberships__user_id=user.pk).distinct()
+    qs = Incident.objects.filter(memberships__user_id=user.pk)
+    scope = scope_of(user)
+    if scope is not None:
+        qs = qs.filter(pk__in=scope.incident_ids)
+    return qs.distinct()
 
 
 @dataclass(frozen=True)
 class IncidentAccess:
-    """Carry an incident together with the role of the user who opened it."""
+    """Carry an incident together with the role of the user who opened it (and the API token's scope, if any)."""
 
     incident: Incident
     role: str
+    token_scope: TokenScope | None = None
 
     def can(self, capability: Capability) -> bool:
+        """Return whether the role grants ``capability`` and, through an API token, the token carries it too."""
+        if self.token_scope is not None and not self.token_scope.allows(capability):
+            return False
         return role_can(self.role, capability)
 
     def require(self, capability: Capability) -> None:
-        """Raise ``PermissionDenied`` unless the role grants ``capability``."""
+        """Raise ``PermissionDenied`` unless the role (and the API token, if any) grants ``capability``."""
+        if self.token_scope is not None and not self.token_scope.allows(capability):
+            raise PermissionDenied(
+                f"This API token does not carry this capability: {Capability(capability).label}.",
+                code=f"permission.token.{capability}",
+            )
         if not self.can(capability):
             raise PermissionDenied(
                 f"Your role ({Role(self.role).label}) does not allow this: {Capability(capability).label}.",
@@ -62,9 +76,10 @@ def incident_access(*, user: AnyUser, code: str, capability: Capability = Capabi
     if not user.is_authenticated:
         raise NotFound("No such incident.")
     membership = Membership.objects.select_related("incident").filter(incident__code=code, user_id=user.pk).first()
-    if membership is None:
+    scope = scope_of(user)
+    if membership is None or (scope is not None and not scope.reaches(membership.incident_id)):
         raise NotFound("No such incident.")
-    access = IncidentAccess(incident=membership.incident, role=membership.role)
+    access = IncidentAccess(incident=membership.incident, role=membership.role, token_scope=scope)
     access.require(capability)
     return access
 

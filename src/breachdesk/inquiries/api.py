@@ -9,9 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from breachdesk.core import access_log
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.selectors import incident_access
@@ -41,6 +42,10 @@ class InquiryOut(Schema):
     acknowledgment: str | None
     matched: bool
     identity_verified: bool
+
+
+# What a caller learns about an inquiry (and through ``matched``, about a person): logged as read for each one shown.
+OUT_FIELDS = ("status", "labels", "matched", "identity_verified")
 
 
 def _out(inquiry: Any) -> dict[str, Any]:
@@ -75,15 +80,34 @@ def inquiry_create(request: AuthedRequest, code: str, payload: InquiryIn) -> Sta
         actor=request.user,
     )
     assert result.inquiry is not None
+    access_log.record(
+        incident=access.incident,
+        actor=request.user,
+        obj=f"inquiry:{result.inquiry.pk}",
+        fields=OUT_FIELDS,
+        route=access_log.api_route_of(request),
+    )
     return Status(201, _out(result.inquiry))
 
 
 @router.get("/{code}/inquiries", response=list[InquiryOut], summary="List the latest inquiries (no personal data)")
-def inquiry_list(request: AuthedRequest, code: str, status: str | None = None, label: str | None = None) -> list[Any]:
+def inquiry_list(
+    request: AuthedRequest,
+    code: str,
+    status: str | None = Query(None, max_length=30),
+    label: str | None = Query(None, max_length=60),
+) -> list[Any]:
     access = incident_access(user=request.user, code=code)
     if not (access.can(Capability.VIEW_PII) or access.can(Capability.REVIEW)):
         access.require(Capability.VIEW_PII)
     rows = selectors.inquiry_list(incident=access.incident, status=status, label=label).select_related(
         "acknowledgment"
     )[:200]
-    return [_out(i) for i in rows]
+    shown = [_out(i) for i in rows]
+    access_log.record_many(
+        incident=access.incident,
+        actor=request.user,
+        reads=[access_log.Read(f"inquiry:{row['id']}", OUT_FIELDS) for row in shown],
+        route=access_log.api_route_of(request),
+    )
+    return shown

@@ -114,6 +114,14 @@ class TimelineFilterForm(forms.Form):
     until = forms.DateTimeField(label=_("Until"), required=False, widget=DateTimeInput())
 
 
+class EnrolmentCodeForm(forms.Form):
+    enrolment_code = forms.CharField(
+        label=_("Enrolment code"),
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+
 class TokenForm(forms.Form):
     token = forms.RegexField(
         label=_("Code from your authenticator app"),

@@ -33,6 +33,7 @@ SENTENCES: dict[str, Any] = {
     "member.added": _("Added a member"),
     "member.removed": _("Removed a member"),
     "member.role_changed": _("Changed a member's role"),
+    "member.enrolment_issued": _("Issued a second-factor enrolment code for a member"),
     "task.created": _("Created the task “%(title)s”"),
     "task.updated": _("Updated a task"),
     "task.status_changed": _("Changed the status of the task “%(title)s”"),

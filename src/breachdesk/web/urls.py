@@ -16,6 +16,7 @@ urlpatterns = [
     path("<slug:code>/members/", incidents.member_list, name="member_list"),
     path("<slug:code>/members/<int:member_id>/role/", incidents.member_role, name="member_role"),
     path("<slug:code>/members/<int:member_id>/remove/", incidents.member_remove, name="member_remove"),
+    path("<slug:code>/members/<int:member_id>/enrolment/", incidents.member_enrolment, name="member_enrolment"),
     path("<slug:code>/stakeholders/", incidents.stakeholder_list, name="stakeholder_list"),
     path(
         "<slug:code>/stakeholders/<int:stakeholder_id>/status/",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from ninja import Router, Status
+from ninja import Query, Router, Status
 
 from breachdesk.api import schemas
 from breachdesk.core import timeline as core_timeline
+from breachdesk.core import token_scope
 from breachdesk.core.errors import NotFound, PermissionDenied, ValidationFailed
 from breachdesk.core.models import TimelineEvent
 from breachdesk.core.roles import Capability
@@ -74,6 +75,9 @@ def incident_list(request: AuthedRequest) -> list[dict[str, Any]]:
 def incident_create(request: AuthedRequest, payload: schemas.IncidentIn) -> Status:
     if not request.user.is_staff:
         raise PermissionDenied("Only site staff can open an incident.")
+    if token_scope.scope_of(request.user) is not None:
+        # A token is issued for incidents that exist; opening a new one takes a signed-in (two-factor) session.
+        raise PermissionDenied("An API token cannot open an incident.", code="permission.token.open_incident")
     incident = services.incident_create(actor=request.user, **payload.dict())
     return Status(201, _incident_out(incident, "lead"))
 
@@ -97,7 +101,10 @@ def incident_patch(request: AuthedRequest, code: str, payload: schemas.IncidentP
 
 @router.get("/{code}/tasks", response=list[schemas.TaskOut])
 def task_list(
-    request: AuthedRequest, code: str, status: str | None = None, phase: str | None = None
+    request: AuthedRequest,
+    code: str,
+    status: str | None = Query(None, max_length=30),
+    phase: str | None = Query(None, max_length=30),
 ) -> list[dict[str, Any]]:
     access = selectors.incident_access(user=request.user, code=code)
     return [_task_out(t) for t in selectors.task_list(incident=access.incident, status=status, phase=phase)]
@@ -200,7 +207,11 @@ def stakeholder_patch(
 
 @router.get("/{code}/timeline", response=list[schemas.EventOut])
 def timeline_list(
-    request: AuthedRequest, code: str, kind: str | None = None, limit: int = 100, before_seq: int | None = None
+    request: AuthedRequest,
+    code: str,
+    kind: str | None = Query(None, max_length=80),
+    limit: int = 100,
+    before_seq: int | None = None,
 ) -> list[dict[str, Any]]:
     access = selectors.incident_access(user=request.user, code=code)
     events = selectors.timeline_list(incident=access.incident, kind=kind)

@@ -25,7 +25,7 @@ def test_openapi_is_served() -> None:
 
 @pytest.mark.django_db
 def test_a_token_lists_only_the_users_incidents(world: World) -> None:
-    _row, token = api_token_create(user=world.reviewer_client, name="test")
+    _row, token = api_token_create(user=world.reviewer_client, name="test", incidents=[world.incident])
     data = Client().get("/api/v1/incidents", headers=bearer(token)).json()
     assert [i["code"] for i in data] == ["case-1"]
     assert data[0]["role"] == "reviewer"
@@ -40,12 +40,12 @@ def test_only_a_digest_of_the_token_is_stored(world: World) -> None:
 
 @pytest.mark.django_db
 def test_expired_revoked_and_unknown_tokens_are_refused(world: World) -> None:
-    row, token = api_token_create(user=world.lead, name="test")
+    row, token = api_token_create(user=world.lead, name="test", incidents=[world.incident])
     client = Client()
     assert client.get("/api/v1/incidents", headers=bearer(token)).status_code == 200
     ApiToken.objects.filter(pk=row.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert client.get("/api/v1/incidents", headers=bearer(token)).status_code == 401
-    row2, token2 = api_token_create(user=world.lead, name="test2")
+    row2, token2 = api_token_create(user=world.lead, name="test2", incidents=[world.incident])
     api_token_revoke(token_row=row2)
     assert client.get("/api/v1/incidents", headers=bearer(token2)).status_code == 401
     assert client.get("/api/v1/incidents", headers=bearer("bd_nope_nope")).status_code == 401

@@ -57,6 +57,7 @@ WEB: dict[str, Rule] = {
     "web:member_list": r(VIEW, MEMBERS),
     "web:member_role": r(NO, MEMBERS),
     "web:member_remove": r(NO, MEMBERS),
+    "web:member_enrolment": r(NO, MEMBERS),
     "web:stakeholder_list": r(VIEW, STAKEHOLDERS),
     "web:stakeholder_status": r(NO, STAKEHOLDERS),
     "web:timeline": r(VIEW, VIEW),

@@ -38,6 +38,51 @@ def test_repeated_failed_logins_lock_the_username_from_that_address(world: World
     assert elsewhere.status_code == 302
 
 
+def test_many_usernames_from_one_address_lock_that_address_and_no_other(world: World, settings: Any) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.BREACHDESK_LOGIN_IP_FAILURE_LIMIT = 6
+    world.lead.set_password("correct horse battery")
+    world.lead.save()
+    guesser = "198.51.100.40"
+    # Two failures per username stay under the per-username limit; the sixth failure from the address locks it.
+    statuses = [_login(Client(), f"user{n // 2}", f"wrong-{n}", guesser).status_code for n in range(6)]
+    assert statuses == [200] * 5 + [429]
+    # Locked for every username there, the right password included, and a fresh username too.
+    assert _login(Client(), "lead", "correct horse battery", guesser).status_code == 429
+    assert _login(Client(), "someone-new", "x", guesser).status_code == 429
+    # Another address is unaffected: the owner signs in.
+    client = Client()
+    assert _login(client, "lead", "correct horse battery", "198.51.100.41").status_code == 302
+    assert "_auth_user_id" in client.session
+
+
+def test_signing_in_does_not_wipe_the_count_of_the_address(world: World, settings: Any) -> None:
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.BREACHDESK_LOGIN_IP_FAILURE_LIMIT = 5
+    world.responder.set_password("my own password")
+    world.responder.save()
+    guesser = "198.51.100.50"
+    for n in range(4):
+        assert _login(Client(), f"victim{n}", "guess", guesser).status_code == 200
+    # The guesser signs in to an account of their own: its failures reset, the address's other failures stay.
+    assert _login(Client(), "responder", "my own password", guesser).status_code == 302
+    assert _login(Client(), "victim9", "guess", guesser).status_code == 429
+
+
+def test_the_per_address_limit_is_parsed_strictly() -> None:
+    import os
+    import subprocess
+    import sys
+
+    for value, message in (("lots", "BREACHDESK_LOGIN_IP_FAILURE_LIMIT"), ("2", "must be at least")):
+        env = {**os.environ, "BREACHDESK_LOGIN_IP_FAILURE_LIMIT": value, "BREACHDESK_LOGIN_FAILURE_LIMIT": "5"}
+        result = subprocess.run(
+            [sys.executable, "-c", "import breachdesk.settings"], env=env, capture_output=True, text=True, check=False
+        )
+        assert result.returncode != 0
+        assert message in result.stderr
+
+
 def test_the_lockout_page_speaks_japanese_and_english(world: World, settings: Any) -> None:
     settings.AXES_FAILURE_LIMIT = 1
     japanese = _login(Client(HTTP_ACCEPT_LANGUAGE="ja"), "someone", "wrong", "198.51.100.20")

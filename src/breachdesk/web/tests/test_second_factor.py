@@ -7,6 +7,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from breachdesk.incidents.enrolment import enrolment_grant_issue
 from breachdesk.testing.factories import PASSWORD
 from breachdesk.testing.fixtures import World
 
@@ -36,6 +37,8 @@ def test_a_password_alone_leads_to_the_second_factor_set_up(world: World) -> Non
 def test_setting_up_and_then_using_a_totp_device_opens_the_desk(world: World) -> None:
     client = Client()
     client.post("/accounts/login/", {"username": "lead", "password": PASSWORD})
+    _grant, code = enrolment_grant_issue(user=world.lead)
+    assert client.post("/accounts/2fa/setup/", {"enrolment_code": code}).status_code == 302
     page = client.get("/accounts/2fa/setup/").content.decode()
     assert "<svg" in page
     device = TOTPDevice.objects.get(user=world.lead, confirmed=False)

@@ -20,6 +20,7 @@ from breachdesk.core.memo import page_memo
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents import selectors, services
+from breachdesk.incidents.enrolment import enrolment_grant_issue_for_member
 from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
@@ -296,6 +297,19 @@ def member_remove(request: AuthedRequest, member_id: int, *, access: IncidentAcc
     services.membership_remove(membership=membership, actor=request.user)
     messages.success(request, _("The member was removed."))
     return _redirect("member_list", access)
+
+
+@incident_view(Capability.MANAGE_MEMBERS)
+@require_POST
+def member_enrolment(request: AuthedRequest, member_id: int, *, access: IncidentAccess) -> HttpResponse:
+    """Issue a one-time second-factor enrolment code for a member (lead only) and show it once."""
+    membership = selectors.member_get(incident=access.incident, member_id=member_id)
+    grant, code = enrolment_grant_issue_for_member(access=access, membership=membership, actor=request.user)
+    return render(
+        request,
+        "web/member_enrolment.html",
+        {"access": access, "incident": access.incident, "member": membership, "code": code, "grant": grant},
+    )
 
 
 @incident_view()
