@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from breachdesk.core.admin_base import IncidentReadOnlyAdmin, ReadOnlyAdmin
-from breachdesk.incidents.models import Incident, Membership, Stakeholder, Task
+from breachdesk.incidents.models import EnrolmentGrant, Incident, Membership, Stakeholder, Task
 
 
 @admin.register(Incident)
@@ -36,3 +36,12 @@ class StakeholderAdmin(IncidentReadOnlyAdmin):
     masked_fields = ("contact_name", "contact_email", "contact_phone")
     hidden_fields = ("notes",)
     list_display = ("incident", "kind", "name", "status")
+
+
+@admin.register(EnrolmentGrant)
+class EnrolmentGrantAdmin(ReadOnlyAdmin):
+    """Show who may enrol a second factor until when; the code's digest is left out (``breachdesk otp-grant`` issues)."""
+
+    hidden_fields = ("digest",)
+    list_display = ("user", "issued_by", "incident", "expires_at", "used_at")
+    list_select_related = ("user", "issued_by", "incident")
