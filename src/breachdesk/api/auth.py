@@ -51,6 +51,10 @@ class VerifiedSessionAuth(SessionAuth):
     """Accept a browser session (CSRF-checked), but only after the second factor when it is required."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.headers.get("Authorization"):
+            # A call that carries credentials is judged by them alone: a wrong or expired token must not fall back
+            # to the browser's session (with the user's full rights and no token limits).
+            return None
         user = super().authenticate(request, key)
         if user and settings.BREACHDESK_REQUIRE_2FA and not request.user.is_verified():  # type: ignore[union-attr]
             return None

@@ -127,3 +127,13 @@ def test_a_token_cannot_open_an_incident(world: World) -> None:
     response = Client().post("/api/v1/incidents", data=payload, content_type="application/json", headers=bearer(token))
     assert response.status_code == 403
     assert response.json()["error"] == "permission.token.open_incident"
+
+
+@pytest.mark.django_db
+def test_a_wrong_token_does_not_fall_back_to_the_browser_session(world: World) -> None:
+    session = Client()
+    session.force_login(world.lead)
+    url = f"/api/v1/incidents/{world.incident.code}"
+    assert session.get(url).status_code == 200
+    assert session.get(url, headers=bearer("not-a-token")).status_code == 401
+    assert session.get(url, headers={"Authorization": "Basic bGVhZDpwdw=="}).status_code == 401
