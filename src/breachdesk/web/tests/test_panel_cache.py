@@ -31,8 +31,8 @@ def counted() -> Iterator[list[tuple[str, str, str]]]:
         return {"incident": access.incident, "clocks": []}
 
     added = [
-        Panel("test_cached", template="web/panels/clocks.html", context=cached, cache_seconds=60),
-        Panel("test_uncached", template="web/panels/clocks.html", context=uncached),
+        Panel("test_cached", template="obligations/panels/clocks.html", context=cached, cache_seconds=60),
+        Panel("test_uncached", template="obligations/panels/clocks.html", context=uncached),
     ]
     with extensions.panels.replaced(added):
         yield calls
