@@ -1,13 +1,14 @@
 """Choose the people a campaign reaches: an item and registry-field filter, minus the registered exclusions.
 
-Other apps take people out of every campaign by registering an exclusion in their ``AppConfig.ready()``::
+Other apps take people out of every campaign by registering an audience rule from their ``contributions.py``::
 
-    from breachdesk.campaigns.audience import register_exclusion
-    register_exclusion(
-        "deletion_completed",
-        completed_deletions,          # fn(incident) -> QuerySet (or iterable) of registry person ids
-        label=_("Deletion completed"),
-        legal_override=True,          # the lead may include these people by recording a legal reason
+    extensions.audience_rules.register(
+        extensions.AudienceRule(
+            "deletion_completed",
+            completed_deletions,          # fn(incident) -> QuerySet (or iterable) of registry person ids
+            label=_("Deletion completed"),
+            legal_override=True,          # the lead may include these people by recording a legal reason
+        )
     )
 
 An exclusion with ``legal_override=True`` is skipped for a campaign whose lead recorded a legal reason
@@ -16,13 +17,13 @@ An exclusion with ``legal_override=True`` is skipped for a campaign whose lead r
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 
+from breachdesk.core import extensions
 from breachdesk.core.errors import ValidationFailed
+from breachdesk.core.extensions import AudienceRule
 from breachdesk.registry import items as vocabulary
 from breachdesk.registry.models import Person, Source
 
@@ -30,32 +31,11 @@ if TYPE_CHECKING:
     from breachdesk.campaigns.models import Campaign
     from breachdesk.incidents.models import Incident
 
-ExclusionFn = Callable[["Incident"], "QuerySet[Any] | Iterable[int]"]
 AUDIENCE_KEYS = ("affected_only", "items_any", "items_all", "sources")
 
 
-@dataclass(frozen=True)
-class Exclusion:
-    name: str
-    fn: ExclusionFn
-    label: Any
-    legal_override: bool
-
-
-_exclusions: dict[str, Exclusion] = {}
-
-
-def register_exclusion(name: str, fn: ExclusionFn, *, label: Any = "", legal_override: bool = True) -> None:
-    """Add (or replace) the exclusion ``name``: ``fn(incident)`` returns the ids of people to leave out."""
-    _exclusions[name] = Exclusion(name=name, fn=fn, label=label or name, legal_override=legal_override)
-
-
-def unregister_exclusion(name: str) -> None:
-    _exclusions.pop(name, None)
-
-
-def exclusions() -> list[Exclusion]:
-    return sorted(_exclusions.values(), key=lambda e: e.name)
+def exclusions() -> list[AudienceRule]:
+    return extensions.audience_rules.all()
 
 
 def audience_clean(raw: dict[str, Any] | None) -> dict[str, Any]:
@@ -105,7 +85,7 @@ def excluded_ids(*, campaign: Campaign) -> dict[str, set[int]]:
         found = exclusion.fn(campaign.incident)
         if isinstance(found, QuerySet):
             found = found.values_list("pk", flat=True) if found.model is Person else found
-        out[exclusion.name] = {int(i) for i in found}
+        out[exclusion.key] = {int(i) for i in found}
     return out
 
 

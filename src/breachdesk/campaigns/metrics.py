@@ -1,4 +1,4 @@
-"""Give the costs app the campaigns' aggregate figures (``costs.sources`` metrics); counts only, never people."""
+"""Compute the campaigns' aggregate figures (metrics registered in ``contributions.py``): counts, never people."""
 
 from __future__ import annotations
 
@@ -66,13 +66,3 @@ def notification_progress_over_time(incident: Incident) -> list[dict[str, Any]]:
             running[key] += value
         series.append({"date": day, **running})
     return series
-
-
-def register() -> None:
-    """Register the campaigns' metrics with the costs app."""
-    from breachdesk.costs.sources import register_metric
-
-    register_metric("letters_sent", letters_sent)
-    register_metric("emails_sent", emails_sent)
-    register_metric("notification_progress", notification_progress)
-    register_metric("notification_progress_over_time", notification_progress_over_time)

@@ -26,8 +26,8 @@ from breachdesk.campaigns.models import Campaign, CampaignStatus
 from breachdesk.core.errors import ValidationFailed, error_text
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
-from breachdesk.web.views.base import incident_view
 
 EDIT = {Role.LEAD.value, Role.PR.value}
 APPROVE = {Role.LEAD.value, Role.REVIEWER.value}

@@ -1,9 +1,8 @@
-"""Let other apps give the costs and the executive summary live figures, without this app knowing them.
+"""Read the live figures other apps give the costs and the executive summary, without this app knowing them.
 
-An app registers a metric in its ``AppConfig.ready()``::
+The app that owns the data registers a metric from its ``contributions.py``::
 
-    from breachdesk.costs.sources import register_metric
-    register_metric("letters_sent", lambda incident: Delivery.objects.filter(...).count())
+    extensions.metrics.register(extensions.Metric("letters_sent", letters_sent))
 
 ``fn(incident)`` returns the value in the shape listed in ``METRICS`` (and in docs/costs.md), or ``None`` when it
 has nothing yet. A metric nobody registered reads as unavailable and the pages say "not available yet". A provider
@@ -13,15 +12,17 @@ that raises is logged and read as unavailable, so one broken app cannot take the
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+
+from django.core import checks
+
+from breachdesk.core import extensions
 
 if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident
 
 logger = logging.getLogger(__name__)
 
-MetricFn = Callable[["Incident"], Any]
 
 # name → the shape the value must have (documentation, checked loosely by ``metric``).
 METRICS: dict[str, str] = {
@@ -53,32 +54,30 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "notices_published": list,
 }
 
-_metrics: dict[str, MetricFn] = {}
-
-
-def register_metric(name: str, fn: MetricFn) -> None:
-    """Add (or replace) the provider of metric ``name``."""
-    if name not in METRICS:
-        raise ValueError(f"Unknown metric {name!r}; expected one of {', '.join(METRICS)}.")
-    _metrics[name] = fn
-
-
-def unregister_metric(name: str) -> None:
-    """Remove the provider of ``name`` (tests use this to clean up)."""
-    _metrics.pop(name, None)
-
 
 def registered() -> set[str]:
-    return set(_metrics)
+    return extensions.metrics.keys()
+
+
+def check_metric_names(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Report a registered metric that ``METRICS`` does not list (a typo, or a figure nobody documented)."""
+    return [
+        checks.Error(
+            f"Unknown metric {name!r} is registered.",
+            hint=f"Expected one of {', '.join(METRICS)}; document a new one in costs.sources.METRICS.",
+            id="costs.E001",
+        )
+        for name in sorted(registered() - set(METRICS))
+    ]
 
 
 def metric(name: str, incident: Incident) -> Any:
     """Return the value of metric ``name`` for ``incident``, or ``None`` when it is not available."""
-    fn = _metrics.get(name)
-    if fn is None:
+    registered_metric = extensions.metrics.get(name)
+    if registered_metric is None or name not in METRICS:
         return None
     try:
-        value = fn(incident)
+        value = registered_metric.fn(incident)
     except Exception:
         logger.exception("costs: metric provider %s failed", name)
         return None
@@ -86,12 +85,3 @@ def metric(name: str, incident: Incident) -> Any:
         logger.error("costs: metric %s returned %s, expected %s", name, type(value).__name__, METRICS[name])
         return None
     return value
-
-
-def _affected_persons(incident: Incident) -> int:
-    from breachdesk.registry.selectors import registry_counts_cached
-
-    return int(registry_counts_cached(incident=incident)["affected"])
-
-
-register_metric("affected_persons", _affected_persons)

@@ -21,8 +21,8 @@ from breachdesk.costs.models import ReportStatus
 from breachdesk.costs.panels import chart_payloads, cost_chart
 from breachdesk.costs.services import ITEM_FIELDS, SETTINGS_FIELDS
 from breachdesk.costs.summary import summary_build
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
-from breachdesk.web.views.base import incident_view
 
 
 def _to(name: str, access: IncidentAccess) -> HttpResponseRedirect:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from breachdesk.core.models import BaseModel
 from breachdesk.core.roles import Role
+from breachdesk.incidents.phases import Phase
 
 
 class EventKind(models.TextChoices):
@@ -32,14 +33,6 @@ class Cause(models.TextChoices):
     WEB_SKIMMING = "web_skimming", _("Web skimming")
     PHISHING_BY_USER = "phishing_by_user", _("Phishing of a user")
     OTHER = "other", _("Other")
-
-
-class Phase(models.TextChoices):
-    DISCOVER = "discover", _("Discover")
-    GRASP = "grasp", _("Grasp the situation")
-    ANNOUNCE = "announce", _("Announce")
-    FOLLOW_UP = "follow_up", _("Follow up")
-    CLOSED = "closed", _("Closed")
 
 
 class Jurisdiction(models.TextChoices):

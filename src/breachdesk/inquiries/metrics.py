@@ -1,4 +1,4 @@
-"""Give the costs app the desk's aggregate figures (``costs.sources`` metrics); no personal data leaves here."""
+"""Compute the desk's aggregate figures (metrics registered in ``contributions.py``); no personal data leaves."""
 
 from __future__ import annotations
 
@@ -66,14 +66,3 @@ def deletion_requests(incident: Incident) -> dict[str, int]:
         open=Count("id", filter=Q(status=DeletionStatus.OPEN)),
     )
     return {k: int(v) for k, v in counts.items()}
-
-
-def register() -> None:
-    """Register the desk's metrics with the costs app."""
-    from breachdesk.costs.sources import register_metric
-
-    register_metric("inquiries_answered", inquiries_answered)
-    register_metric("inquiry_backlog", inquiry_backlog)
-    register_metric("inquiry_backlog_ages", inquiry_backlog_ages)
-    register_metric("inquiries_per_day_by_label", inquiries_per_day_by_label)
-    register_metric("deletion_requests", deletion_requests)

@@ -2,40 +2,38 @@
 
 A league held its announcement back a month until the facts were confirmed, the desk was ready and 180 card companies
 had been briefed: announcing before the desk can answer only spreads confusion. Each check here is one item of that
-list. Register one with ``register_check(key, label, fn)``; ``fn(incident)`` returns ``CheckResult(ok, detail)``.
+list. The app that owns an item's data registers its check from its ``contributions.py``
+(``extensions.readiness_checks.register(ReadinessCheck(key, label, fn, order=...))``); ``fn(incident)`` returns
+``CheckResult(ok, detail)``.
 
-A check that reads another app's models does so defensively: when that app (or its table) is missing it returns
-``not_available()``, an open item, and never passes silently.
+A check whose source is missing (a table, a page) returns ``not_available()``, an open item, and never passes
+silently; a check that fails on the database counts as not available too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import DatabaseError, transaction
-from django.utils.translation import gettext_lazy as _
+
+from breachdesk.core import extensions
+from breachdesk.core.extensions import CheckResult, ReadinessCheck, not_available
 
 if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident
 
-
-@dataclass(frozen=True)
-class CheckResult:
-    ok: bool
-    detail: Any = ""
-    available: bool = True
-
-
-@dataclass(frozen=True)
-class ReadinessCheck:
-    key: str
-    label: Any
-    fn: Callable[[Incident], CheckResult]
-    order: int = 100
+__all__ = [
+    "CheckResult",
+    "ReadinessItem",
+    "model_or_none",
+    "not_available",
+    "open_items",
+    "readiness_evaluate",
+    "registered_checks",
+]
 
 
 @dataclass(frozen=True)
@@ -47,21 +45,8 @@ class ReadinessItem:
     available: bool
 
 
-_checks: dict[str, ReadinessCheck] = {}
-
-
-def register_check(key: str, label: Any, fn: Callable[[Incident], CheckResult], *, order: int = 100) -> None:
-    """Add (or replace) the readiness check ``key``."""
-    _checks[key] = ReadinessCheck(key=key, label=label, fn=fn, order=order)
-
-
 def registered_checks() -> list[ReadinessCheck]:
-    return sorted(_checks.values(), key=lambda c: (c.order, c.key))
-
-
-def not_available(what: Any = "") -> CheckResult:
-    """Return the open item of a check whose source app or table is missing."""
-    return CheckResult(ok=False, detail=what or _("not available"), available=False)
+    return extensions.readiness_checks.all()
 
 
 def readiness_evaluate(*, incident: Incident) -> list[ReadinessItem]:

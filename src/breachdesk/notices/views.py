@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.models import StakeholderKind, StakeholderStatus
 from breachdesk.incidents.selectors import IncidentAccess, stakeholder_get, stakeholder_list
 from breachdesk.notices import press, readiness, selectors, services, stakeholders
@@ -31,7 +32,6 @@ from breachdesk.notices.forms import (
 )
 from breachdesk.notices.models import NoticeStatus, StakeholderBriefing
 from breachdesk.notices.rendering import markdown_html
-from breachdesk.web.views.base import incident_view
 
 
 def _redirect(name: str, access: IncidentAccess, **kwargs: Any) -> HttpResponseRedirect:

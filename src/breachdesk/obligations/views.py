@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.obligations import reasons, reasons_eu, selectors, services
 from breachdesk.obligations.facts import incident_facts
@@ -24,7 +25,6 @@ from breachdesk.obligations.reports.docx import report_docx
 from breachdesk.obligations.reports.prefill import item_headings, report_prefill
 from breachdesk.obligations.reports.text import report_text
 from breachdesk.obligations.vocabulary import ITEM_LABELS_JA
-from breachdesk.web.views.base import incident_view
 
 
 def _overview(access: IncidentAccess) -> HttpResponseRedirect:

@@ -33,6 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from breachdesk.core import extensions
 from breachdesk.core.crypto import cipher_for
 from breachdesk.core.errors import ApplicationError
 from breachdesk.core.jptext import normalize_email
@@ -153,15 +154,9 @@ def link_allow_list(incident: Incident) -> frozenset[str]:
     from django.conf import settings
 
     hosts = {host_of_url(settings.BREACHDESK_PUBLIC_BASE_URL)}
-    try:
-        from breachdesk.inquiries.models import DeskConfig
-
-        config = DeskConfig.objects.filter(incident_id=incident.pk).first()
-    except Exception:  # the desk app is not installed: only the public page
-        config = None
-    if config is not None:
-        hosts.add(host_of_url(config.notice_url))
-        hosts |= {d.strip(" .").lower() for d in re.split(r"[\s,]+", config.link_domains or "")}
+    # The apps that know more hosts (the desk's notice page and link domains) register them.
+    for source in extensions.link_hosts.all():
+        hosts |= set(source.fn(incident))
     return frozenset(h for h in hosts if h)
 
 

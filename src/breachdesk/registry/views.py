@@ -16,17 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from breachdesk.core import access_log
+from breachdesk.core import access_log, extensions
 from breachdesk.core.errors import ApplicationError, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
-from breachdesk.registry import forms, hooks, selectors, services
+from breachdesk.registry import forms, selectors, services
 from breachdesk.registry.masking import mask
 from breachdesk.registry.models import ENCRYPTED, JobKind, JobStatus
 from breachdesk.registry.tasks import registry_job_run
 from breachdesk.registry.templatetags.registry_items import item_label
-from breachdesk.web.views.base import incident_view
 
 # What the list shows of each person (the access log records it per row shown).
 LIST_FIELDS = ("member_id", "name (masked)", "email (masked)")
@@ -129,7 +129,7 @@ def person_detail(request: AuthedRequest, person_id: int, *, access: IncidentAcc
         route=access_log.route_of(request),
     )
     sections = []
-    for section in hooks.person_sections():
+    for section in extensions.person_sections.all():
         context = section.context(person, access, request)
         if context is not None:
             sections.append(

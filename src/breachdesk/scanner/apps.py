@@ -8,7 +8,6 @@ class ScannerConfig(AppConfig):
     verbose_name = _("PII scanner")
 
     def ready(self) -> None:
-        from breachdesk.scanner.selectors import scan_panel_context
-        from breachdesk.web.panels import register_panel
+        from breachdesk.scanner import contributions
 
-        register_panel("scanner", template="scanner/panel.html", context=scan_panel_context, order=60, cache_seconds=10)
+        contributions.contribute()

@@ -10,16 +10,17 @@ import pytest
 from breachdesk.campaigns import audience, services
 from breachdesk.campaigns.models import Delivery
 from breachdesk.campaigns.tests.conftest import Team, affected_only_new, make_campaign, make_template
+from breachdesk.core import extensions
 from breachdesk.core.models import TimelineEvent
 
 
 @pytest.fixture
 def deleted() -> Iterator[set[int]]:
     ids: set[int] = set()
-    # A test-only name: the real exclusions registered by the desk stay in place for the tests after this one.
-    audience.register_exclusion("test_deleted", lambda incident: ids, label="Deletion completed")
-    yield ids
-    audience.unregister_exclusion("test_deleted")
+    # A test-only key: the real exclusions registered by the desk stay in place for the tests after this one.
+    rule = extensions.AudienceRule("test_deleted", lambda incident: ids, label="Deletion completed")
+    with extensions.audience_rules.replaced([rule]):
+        yield ids
 
 
 @pytest.mark.django_db

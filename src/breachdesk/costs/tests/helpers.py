@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from breachdesk.costs import sources
+from breachdesk.core import extensions
 from breachdesk.incidents.models import Incident
 from breachdesk.registry import items as vocabulary
 from breachdesk.registry.models import Person, Source
@@ -86,26 +86,15 @@ def _constant(value: Any) -> Callable[[Incident], Any]:
 
 @contextmanager
 def fake_metrics(values: dict[str, Any] | None = None) -> Iterator[dict[str, Any]]:
-    """Register every metric for the duration of the block, then remove them again."""
+    """Register every metric for the duration of the block, then restore the ones the apps registered."""
     values = values or fake_values()
-    names = [name for name in values if name != "affected_persons"]
-    # Restore the providers the other apps registered at start-up, so later tests still see them.
-    saved = dict(sources._metrics)
-    for name in names:
-        sources.register_metric(name, _constant(values[name]))
-    try:
+    fakes = [extensions.Metric(name, _constant(values[name])) for name in values if name != "affected_persons"]
+    with extensions.metrics.replaced(fakes):
         yield values
-    finally:
-        sources._metrics.clear()
-        sources._metrics.update(saved)
 
 
 @contextmanager
 def no_metrics() -> Iterator[None]:
     """Remove every provider the other apps registered for the duration of the block."""
-    saved = dict(sources._metrics)
-    sources._metrics.clear()
-    try:
+    with extensions.metrics.replaced(keep=False):
         yield
-    finally:
-        sources._metrics.update(saved)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from breachdesk.inquiries.defaults import BLOCKS
 from breachdesk.inquiries.labels import LABEL_KEYS
 from breachdesk.inquiries.models import AnswerBlock, BlockStatus
-from breachdesk.notices.checks import check_ack_template, check_answer_blocks
+from breachdesk.inquiries.readiness_checks import check_ack_template, check_answer_blocks
 from breachdesk.testing.factories import incident_create
 from breachdesk.testing.fixtures import World, client_for
 

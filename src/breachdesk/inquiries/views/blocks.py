@@ -10,11 +10,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.inquiries import forms, selectors, services
 from breachdesk.inquiries.blocks import PLACEHOLDERS
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
-from breachdesk.web.views.base import incident_view
 
 
 @incident_view()

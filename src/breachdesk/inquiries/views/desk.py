@@ -24,6 +24,7 @@ from breachdesk.core.errors import ApplicationError, PermissionDenied, error_tex
 from breachdesk.core.roles import Capability
 from breachdesk.core.templatetags.people import person_name
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess, member_list
 from breachdesk.inquiries import forms, learning, selectors, services
 from breachdesk.inquiries.intake.receive import read_attachment
@@ -33,7 +34,6 @@ from breachdesk.inquiries.mailer import desk_config
 from breachdesk.inquiries.models import Channel, Inquiry, InquiryStatus, Reply
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
 from breachdesk.registry.masking import mask
-from breachdesk.web.views.base import incident_view
 
 MAIL_CHANNELS = (Channel.EMAIL, Channel.UPLOAD)
 

@@ -6,18 +6,23 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from breachdesk.core import extensions
 from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import forms, services
 from breachdesk.inquiries.errors import RateLimited
 from breachdesk.inquiries.mailer import desk_config
-from breachdesk.notices.public_views import public_open
 
 
 def _incident(request: HttpRequest, code: str) -> Incident:
     """Return the incident whose form is public: 404 (as for an unknown code) until the first notice is published,
-    except for the incident's members, who see a preview; 404 too when the desk closed its form."""
-    state, _preview = public_open(request, code)
-    incident = Incident.objects.get(pk=state.incident_id)
+    except for the incident's members, who see a preview; 404 too when the desk closed its form.
+
+    Whether the public page is open is the notices' to say, through ``extensions.public_page_gates``.
+    """
+    gates = extensions.public_page_gates.all()
+    if not gates:
+        raise Http404("No such page.")
+    incident = Incident.objects.get(pk=gates[0].fn(request, code))
     if not desk_config(incident).public_form_open:
         raise Http404("No such page.")
     return incident

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from breachdesk.core.errors import ApplicationError, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.inquiries import forms, selectors, services
 from breachdesk.inquiries.models import Reply, ReplyStatus
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
-from breachdesk.web.views.base import incident_view
 
 
 def diff_html(before: str, after: str) -> SafeString:

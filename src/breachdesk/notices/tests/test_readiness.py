@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 
-from breachdesk.notices import checks, readiness
-from breachdesk.notices.readiness import CheckResult
+from breachdesk.core import extensions
+from breachdesk.core.extensions import CheckResult, ReadinessCheck
+from breachdesk.notices import readiness
+from breachdesk.obligations.contributions import check_ppc_preliminary
 from breachdesk.testing.fixtures import World
 
 pytestmark = pytest.mark.django_db
@@ -16,10 +18,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def restore_checks() -> Iterator[None]:
-    saved = dict(readiness._checks)
-    yield
-    readiness._checks.clear()
-    readiness._checks.update(saved)
+    with extensions.readiness_checks.replaced():
+        yield
 
 
 def test_the_checklist_names_every_item_of_the_issue(world: World) -> None:
@@ -36,25 +36,35 @@ def test_the_checklist_names_every_item_of_the_issue(world: World) -> None:
     ]
 
 
-def test_a_check_whose_app_is_missing_is_an_open_not_available_item(
+def test_each_item_is_registered_by_the_app_that_owns_its_data() -> None:
+    owners = {check.key: check.fn.__module__ for check in extensions.readiness_checks.all()}
+    assert owners["desk_mailbox"] == "breachdesk.inquiries.readiness_checks"
+    assert owners["answer_blocks"] == "breachdesk.inquiries.readiness_checks"
+    assert owners["faq"] == "breachdesk.notices.checks"
+    assert owners["notification_template"] == "breachdesk.campaigns.contributions"
+    assert owners["ppc_preliminary"] == "breachdesk.obligations.contributions"
+
+
+def test_a_check_whose_page_is_missing_is_an_open_not_available_item(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(checks, "model_or_none", lambda *a: None)
+    from django.urls import Resolver404
+
+    from breachdesk.inquiries import readiness_checks
+
+    def missing(path: str) -> None:
+        raise Resolver404(path)
+
+    monkeypatch.setattr(readiness_checks, "resolve", missing)
     items = {i.key: i for i in readiness.readiness_evaluate(incident=world.incident)}
-    for key in (
-        "desk_mailbox",
-        "desk_form",
-        "ack_template",
-        "answer_blocks",
-        "notification_template",
-        "ppc_preliminary",
-    ):
-        assert not items[key].ok, key
-        assert not items[key].available, key
+    assert not items["desk_form"].ok
+    assert not items["desk_form"].available
 
 
 def test_an_app_plugs_in_its_own_check_and_a_crashing_check_counts_as_open(world: World, restore_checks: None) -> None:
-    readiness.register_check("press_room", "Press room booked", lambda incident: CheckResult(True, "room 3"))
+    extensions.readiness_checks.register(
+        ReadinessCheck("press_room", "Press room booked", lambda incident: CheckResult(True, "room 3"))
+    )
 
     def broken(incident: Any) -> CheckResult:
         from django.db import connection
@@ -63,7 +73,7 @@ def test_an_app_plugs_in_its_own_check_and_a_crashing_check_counts_as_open(world
             cursor.execute("SELECT * FROM no_such_table")
         return CheckResult(True)
 
-    readiness.register_check("broken", "Broken", broken)
+    extensions.readiness_checks.register(ReadinessCheck("broken", "Broken", broken))
     items = {i.key: i for i in readiness.readiness_evaluate(incident=world.incident)}
     assert items["press_room"].ok
     assert items["press_room"].detail == "room 3"
@@ -75,7 +85,7 @@ def test_the_ppc_check_passes_once_the_preliminary_report_is_submitted(world: Wo
     from breachdesk.obligations.models import RegulatorReport
 
     RegulatorReport.objects.create(incident=world.incident, jurisdiction="JP", kind="preliminary", status="submitted")
-    assert checks.check_ppc_preliminary(world.incident).ok
+    assert check_ppc_preliminary(world.incident).ok
 
 
 @pytest.mark.django_db(transaction=True)
@@ -95,8 +105,8 @@ def test_outside_a_transaction_a_crashing_check_leaves_the_later_checks_working(
 
         return CheckResult(Stakeholder.objects.filter(incident=incident).exists(), "read after the failure")
 
-    readiness.register_check("broken", "Broken", broken, order=1)
-    readiness.register_check("reads_after", "Reads after", reads_after, order=2)
+    extensions.readiness_checks.register(ReadinessCheck("broken", "Broken", broken, order=1))
+    extensions.readiness_checks.register(ReadinessCheck("reads_after", "Reads after", reads_after, order=2))
     assert not connection.in_atomic_block
     items = {i.key: i for i in readiness.readiness_evaluate(incident=world.incident)}
     assert not items["broken"].ok

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from breachdesk.core import extensions
 from breachdesk.core.errors import PermissionDenied
 from breachdesk.core.models import TimelineEvent
 from breachdesk.incidents import services as incident_services
@@ -15,7 +16,6 @@ from breachdesk.incidents.models import Task
 from breachdesk.obligations import services
 from breachdesk.obligations.errors import AuthorCannotApprove, ReportStateError
 from breachdesk.obligations.models import Assessment, ReportStatus
-from breachdesk.obligations.providers import register_report_item_provider, unregister_report_item_provider
 from breachdesk.obligations.reports.prefill import JP_ITEMS
 from breachdesk.obligations.selectors import obligations_get, person_notice_duty
 from breachdesk.testing.factories import incident_create
@@ -141,13 +141,14 @@ def test_a_new_report_is_prefilled_with_the_nine_items(world: World) -> None:
 
 
 def test_a_registered_provider_fills_its_item(world: World) -> None:
-    register_report_item_provider(
-        "secondary_harm", key="inquiries", provider=lambda incident: f"{incident.code}: 不審な電話の申告 2件"
+    # Stands in for the desk's own section (same key), which comes back after the block.
+    section = extensions.ReportSection(
+        "inquiries.secondary_harm",
+        item="secondary_harm",
+        provider=lambda incident: f"{incident.code}: 不審な電話の申告 2件",
     )
-    try:
+    with extensions.report_sections.replaced([section]):
         report = services.report_create(incident=world.incident, actor=world.lead, jurisdiction="JP", kind="final")
-    finally:
-        unregister_report_item_provider("secondary_harm", key="inquiries")
     assert report.content["secondary_harm"] == "case-1: 不審な電話の申告 2件"
 
 

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from breachdesk.core import extensions
 from breachdesk.core.models import TimelineEvent
 from breachdesk.core.roles import Role
 from breachdesk.incidents import services as incident_services
-from breachdesk.registry import hooks
 from breachdesk.registry.models import ImportJob, JobStatus, Person
 from breachdesk.registry.tests.helpers import MASTER_HEADER, MASTER_ROWS, master_file, run
 from breachdesk.testing.factories import UserFactory
@@ -47,15 +47,13 @@ def test_a_search_term_in_the_url_is_ignored_so_it_never_belongs_there(world: Wo
 
 
 def test_the_person_page_shows_items_and_the_sections_other_apps_register(world: World) -> None:
-    hooks.register_person_section(
+    section = extensions.PersonSection(
         "test-inquiries",
         template="registry/_test_section.html",
         context=lambda p, a, r: {"note": f"inquiries of {p.pk}"},
     )
-    try:
+    with extensions.person_sections.replaced([section]):
         page = client_for(world.responder).get(url("person_detail", person_id=world.person.pk))
-    finally:
-        hooks.unregister_person_section("test-inquiries")
     body = page.content.decode()
     assert page.status_code == 200
     assert "見本 花子" in body

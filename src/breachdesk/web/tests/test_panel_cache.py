@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from django.utils.translation import get_language
 
-from breachdesk.core import timeline
+from breachdesk.core import extensions, timeline
+from breachdesk.core.extensions import Panel
 from breachdesk.core.memo import memoized, page_memo
 from breachdesk.testing.fixtures import World, client_for
-from breachdesk.web import panels
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,6 @@ pytestmark = pytest.mark.django_db
 def counted() -> Iterator[list[tuple[str, str, str]]]:
     """Register two panels that count their computations: one cached for a minute, one never cached."""
     calls: list[tuple[str, str, str]] = []
-    saved = dict(panels._panels)
 
     def cached(access: Any, request: Any) -> dict[str, Any]:
         calls.append(("cached", access.role, get_language()))
@@ -31,11 +30,12 @@ def counted() -> Iterator[list[tuple[str, str, str]]]:
         calls.append(("uncached", access.role, get_language()))
         return {"incident": access.incident, "clocks": []}
 
-    panels.register_panel("test_cached", template="web/panels/clocks.html", context=cached, cache_seconds=60)
-    panels.register_panel("test_uncached", template="web/panels/clocks.html", context=uncached)
-    yield calls
-    panels._panels.clear()
-    panels._panels.update(saved)
+    added = [
+        Panel("test_cached", template="obligations/panels/clocks.html", context=cached, cache_seconds=60),
+        Panel("test_uncached", template="obligations/panels/clocks.html", context=uncached),
+    ]
+    with extensions.panels.replaced(added):
+        yield calls
 
 
 def _dashboard(client: Any, world: World) -> None:

@@ -21,12 +21,12 @@ from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents import selectors, services
 from breachdesk.incidents.enrolment import enrolment_grant_issue_for_member
+from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
 from breachdesk.web.panels import incident_cached, panel_html, panels
 from breachdesk.web.urgent import urgent_facts
-from breachdesk.web.views.base import incident_view
 
 
 def _redirect(name: str, access: IncidentAccess, **kwargs: object) -> HttpResponseRedirect:

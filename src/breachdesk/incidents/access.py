@@ -1,4 +1,8 @@
-"""Share the decorator that opens an incident for a view, through the membership selector."""
+"""Open an incident for a view through the membership selector: the decorator every incident page uses.
+
+It lives with the incidents (not in the web layer) so that every app's views can use it without importing the layer
+that sits on top of them.
+"""
 
 from __future__ import annotations
 

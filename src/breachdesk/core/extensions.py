@@ -1,0 +1,244 @@
+"""Hold the one seam between the apps: typed registries of the parts one app adds to another's screen or figure.
+
+Each app registers its own parts from one ``<app>/contributions.py``, called from its ``AppConfig.ready()``::
+
+    from breachdesk.core import extensions
+
+    def contribute() -> None:
+        extensions.panels.register(extensions.Panel("scanner", template="scanner/panel.html", context=..., order=60))
+
+The part lives in the app that owns its data; the app that shows it (the dashboard, the navigation, the executive
+summary, the regulator report, the readiness list, the campaign audience, the person page) reads the registry and
+knows none of them. Order never matters: every part carries an explicit ``order`` and readers get the parts sorted by
+``(order, key)``. A key registered twice raises ``DuplicateContribution`` (nothing replaces anything silently).
+
+The types here name no other app: an incident, an ``IncidentAccess`` or a registry person reaches the callables as
+``Any`` (documented on each field), so core stays below every app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+
+class DuplicateContribution(ImproperlyConfigured):
+    """Raised when two parts of one kind share a key."""
+
+
+class Contribution(Protocol):
+    """What every registered part has: a unique key and an ordering key."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def order(self) -> int: ...
+
+
+P = TypeVar("P", bound=Contribution)
+
+
+class Registry(Generic[P]):
+    """Keep the parts of one kind, unique by key, read in ``(order, key)`` order."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._parts: dict[str, P] = {}
+
+    def register(self, part: P) -> P:
+        """Add ``part``; raise ``DuplicateContribution`` when its key is taken."""
+        if part.key in self._parts:
+            raise DuplicateContribution(f"Two {self.kind} are registered under the key {part.key!r}.")
+        self._parts[part.key] = part
+        return part
+
+    def unregister(self, key: str) -> None:
+        """Remove the part ``key`` if there is one (tests clean up with this or ``replaced``)."""
+        self._parts.pop(key, None)
+
+    def get(self, key: str) -> P | None:
+        return self._parts.get(key)
+
+    def keys(self) -> set[str]:
+        return set(self._parts)
+
+    def all(self) -> list[P]:
+        """Return the parts sorted by ``(order, key)``."""
+        return sorted(self._parts.values(), key=lambda p: (p.order, p.key))
+
+    def __iter__(self) -> Iterator[P]:
+        return iter(self.all())
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+    @contextmanager
+    def replaced(self, parts: Iterable[P] = (), *, keep: bool = True) -> Iterator[Registry[P]]:
+        """Within the block, add ``parts`` (replacing those with the same key), or start empty when ``keep`` is false;
+        restore the registry after it. For tests."""
+        saved = dict(self._parts)
+        if not keep:
+            self._parts.clear()
+        for part in parts:
+            self._parts[part.key] = part
+        try:
+            yield self
+        finally:
+            self._parts.clear()
+            self._parts.update(saved)
+
+
+# --- Dashboard and navigation (read by web) ---------------------------------------------------------------------
+
+PanelContext = Callable[[Any, HttpRequest], "dict[str, Any] | None"]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A dashboard panel. ``context(access, request)`` gets the ``incidents.selectors.IncidentAccess`` and returns the
+    template context, or ``None`` to hide the panel. The clocks are order 10.
+
+    A panel whose figures cost queries sets ``cache_seconds``: it is then drawn without the request and kept under
+    the incident's stamp (see ``web.panels``), so it must not hold a form or anything of one session.
+    """
+
+    key: str
+    template: str
+    context: PanelContext
+    order: int = 100
+    cache_seconds: int = 0
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link of the incident navigation bar; ``url_name`` is reversed with the incident code as ``code``."""
+
+    key: str
+    label: Any  # a lazy translation
+    url_name: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DashboardStamp:
+    """A steadier stamp for the dashboard's caches than the timeline head: ``fn(incident=...)`` returns the hash of
+    the latest event that may move a figure. The one with the lowest order is used."""
+
+    key: str
+    fn: Callable[..., str]
+    order: int = 100
+
+
+# --- Figures, reports and checks ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A live figure for the costs and the executive summary: ``fn(incident)`` returns the value in the shape that
+    ``costs.sources.METRICS`` lists under ``key``, or ``None`` when it has nothing yet."""
+
+    key: str
+    fn: Callable[[Any], Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """Text for one item of the regulator report (``obligations.providers.PROVIDED_ITEMS``): ``provider(incident)``
+    returns Japanese text or ``None``. The texts of one item are joined in ``(order, key)`` order."""
+
+    key: str
+    item: str
+    provider: Callable[[Any], str | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The answer of a readiness check; ``available=False`` when its source is missing (an open item)."""
+
+    ok: bool
+    detail: Any = ""
+    available: bool = True
+
+
+def not_available(what: Any = "") -> CheckResult:
+    """Return the open item of a check whose source app or table is missing."""
+    from django.utils.translation import gettext_lazy as _
+
+    return CheckResult(ok=False, detail=what or _("not available"), available=False)
+
+
+@dataclass(frozen=True)
+class ReadinessCheck:
+    """One item of the first notice's readiness list: ``fn(incident)`` returns a ``CheckResult``."""
+
+    key: str
+    label: Any
+    fn: Callable[[Any], CheckResult]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class LinkHosts:
+    """Hosts every outgoing message of an incident may link to (the mis-send guard's allow-list):
+    ``fn(incident)`` returns host names (a domain allows its subdomains too)."""
+
+    key: str
+    fn: Callable[[Any], Iterable[str]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PublicPageGate:
+    """Decide whether an incident's public pages are open to a visitor (read by the desk's public form):
+    ``fn(request, code)`` returns the incident id, or raises ``Http404`` while the page is not public (members may
+    see a preview). The one with the lowest order is used; with none, the public pages are closed."""
+
+    key: str
+    fn: Callable[[HttpRequest, str], int]
+    order: int = 100
+
+
+# --- People (read by campaigns and the registry's person page) ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudienceRule:
+    """People to leave out of every campaign: ``fn(incident)`` returns registry person ids (a queryset or an
+    iterable). With ``legal_override`` the rule is skipped for a campaign whose lead recorded a legal reason."""
+
+    key: str
+    fn: Callable[[Any], Any]
+    label: Any = ""
+    legal_override: bool = True
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PersonSection:
+    """A section of the registry's person page: ``context(person, access, request)`` returns the template context,
+    or ``None`` to hide it."""
+
+    key: str
+    template: str
+    context: Callable[[Any, Any, HttpRequest], dict[str, Any] | None]
+    order: int = 100
+
+
+panels: Registry[Panel] = Registry("dashboard panels")
+nav: Registry[NavEntry] = Registry("navigation entries")
+dashboard_stamps: Registry[DashboardStamp] = Registry("dashboard stamps")
+metrics: Registry[Metric] = Registry("metrics")
+report_sections: Registry[ReportSection] = Registry("report sections")
+readiness_checks: Registry[ReadinessCheck] = Registry("readiness checks")
+audience_rules: Registry[AudienceRule] = Registry("audience rules")
+person_sections: Registry[PersonSection] = Registry("person-page sections")
+link_hosts: Registry[LinkHosts] = Registry("link hosts")
+public_page_gates: Registry[PublicPageGate] = Registry("public page gates")

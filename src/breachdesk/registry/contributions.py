@@ -1,0 +1,34 @@
+"""Register the registry's parts of other screens: its navigation link, dashboard panel and the affected count."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+from breachdesk.core import extensions
+
+if TYPE_CHECKING:
+    from breachdesk.incidents.models import Incident
+
+
+def affected_persons(incident: Incident) -> int:
+    """Return the people marked affected (the ``affected_persons`` metric)."""
+    from breachdesk.registry.selectors import registry_counts_cached
+
+    return int(registry_counts_cached(incident=incident)["affected"])
+
+
+def contribute() -> None:
+    """Register the parts; called once from ``RegistryConfig.ready()``."""
+    from breachdesk.registry.panels import registry_panel_context
+
+    extensions.nav.register(
+        extensions.NavEntry("registry", label=_("Registry"), url_name="registry:overview", order=30)
+    )
+    extensions.panels.register(
+        extensions.Panel(
+            "registry", template="registry/panel.html", context=registry_panel_context, order=20, cache_seconds=10
+        )
+    )
+    extensions.metrics.register(extensions.Metric("affected_persons", affected_persons))
