@@ -40,7 +40,7 @@ class StakeholderAdmin(IncidentReadOnlyAdmin):
 
 @admin.register(EnrolmentGrant)
 class EnrolmentGrantAdmin(ReadOnlyAdmin):
-    """Show who may enrol a second factor until when; the code's digest is left out (``breachdesk otp-grant`` issues)."""
+    """Show who may enrol a second factor until when; the digest of the code is left out (`otp-grant` issues it)."""
 
     hidden_fields = ("digest",)
     list_display = ("user", "issued_by", "incident", "expires_at", "used_at")

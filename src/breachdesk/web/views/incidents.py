@@ -20,8 +20,8 @@ from breachdesk.core.memo import page_memo
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents import selectors, services
-from breachdesk.incidents.enrolment import enrolment_grant_issue_for_member
 from breachdesk.incidents.access import incident_view
+from breachdesk.incidents.enrolment import enrolment_grant_issue_for_member
 from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
