@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from breachdesk.core.models import BaseModel
 from breachdesk.core.roles import Role
+from breachdesk.incidents.choices import Phase
+from breachdesk.incidents.task_texts import playbook_title, render
 
 
 class EventKind(models.TextChoices):
@@ -32,14 +34,6 @@ class Cause(models.TextChoices):
     WEB_SKIMMING = "web_skimming", _("Web skimming")
     PHISHING_BY_USER = "phishing_by_user", _("Phishing of a user")
     OTHER = "other", _("Other")
-
-
-class Phase(models.TextChoices):
-    DISCOVER = "discover", _("Discover")
-    GRASP = "grasp", _("Grasp the situation")
-    ANNOUNCE = "announce", _("Announce")
-    FOLLOW_UP = "follow_up", _("Follow up")
-    CLOSED = "closed", _("Closed")
 
 
 class Jurisdiction(models.TextChoices):
@@ -155,8 +149,6 @@ class Task(BaseModel):
     @property
     def display_title(self) -> str:
         """Return the title in the active language (generated tasks) or as written (everything else)."""
-        from breachdesk.incidents.task_texts import playbook_title, render
-
         if self.title_key:
             return render(self.title_key, self.title_params, part="title") or self.title
         if self.playbook_key:
@@ -166,8 +158,6 @@ class Task(BaseModel):
     @property
     def display_description(self) -> str:
         """Return the description in the active language (generated tasks) or as written."""
-        from breachdesk.incidents.task_texts import render
-
         rendered = render(self.title_key, self.title_params, part="description") if self.title_key else None
         return rendered or self.description
 

@@ -6,12 +6,15 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from breachdesk.core.roles import Role
-from breachdesk.incidents.models import Incident, Phase
+from breachdesk.incidents.choices import Phase
+
+if TYPE_CHECKING:
+    from breachdesk.incidents.models import Incident
 
 PLAYBOOK_DIR = Path(__file__).resolve().parent / "playbooks"
 
