@@ -120,6 +120,7 @@ def to_csv(rows: Iterable[list[Any]]) -> bytes:
 
 
 def to_xlsx(sheets: dict[str, Iterable[list[Any]]]) -> bytes:
+    # Imported here, not at the top: openpyxl is heavy and only the XLSX download needs it.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

@@ -136,6 +136,7 @@ def summary_html(summary: Summary) -> str:
 
 def html_to_pdf(html: str) -> tuple[bytes, int]:
     """Return the PDF bytes and page count of ``html``; nothing is fetched from the network."""
+    # Imported here, not at the top: WeasyPrint (and pango under it) is heavy and only rendering needs it.
     from weasyprint import HTML
 
     def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:

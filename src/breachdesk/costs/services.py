@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import logging
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +12,10 @@ from django.utils import timezone
 
 from breachdesk.costs import events
 from breachdesk.costs.errors import InvalidCostItem, InvalidFactors
-from breachdesk.costs.models import CostItem, CostSettings, ExecutiveReport, Pricing, ReportKind, ReportStatus
+from breachdesk.costs.models import CostItem, CostSettings, ExecutiveReport, Pricing, ReportKind
+from breachdesk.costs.reports import report_generate, report_request
+from breachdesk.costs.tasks import executive_report_generate
 from breachdesk.incidents.models import Incident
-
-logger = logging.getLogger(__name__)
 
 SETTINGS_FIELDS = (
     "social_responsibility",
@@ -147,54 +146,6 @@ def cost_item_delete(*, item: CostItem, actor: Any) -> None:
 # ---------------------------------------------------------------------------------------------------------------------
 # Executive reports
 # ---------------------------------------------------------------------------------------------------------------------
-def local_date(now: datetime) -> date:
-    return timezone.localtime(now).date()
-
-
-def report_request(*, incident: Incident, actor: Any, kind: str, now: datetime | None = None) -> ExecutiveReport:
-    """Create a queued report row of ``kind`` for today (local date)."""
-    now = now or timezone.now()
-    user = actor if actor is not None and not isinstance(actor, str) else None
-    with transaction.atomic():
-        report = ExecutiveReport.objects.create(
-            incident=incident, kind=kind, for_date=local_date(now), requested_by=user, status=ReportStatus.QUEUED
-        )
-        events.report_queued_event(report=report, actor=actor)
-    return report
-
-
-def report_generate(*, report_id: int, actor: Any, now: datetime | None = None) -> ExecutiveReport:
-    """Render a queued report to PDF and store it. Claims the row first, so two workers never render it twice."""
-    from breachdesk.costs.pdf import summary_pdf
-
-    claimed = ExecutiveReport.objects.filter(
-        pk=report_id, status__in=[ReportStatus.QUEUED, ReportStatus.FAILED]
-    ).update(status=ReportStatus.GENERATING, updated_at=timezone.now())
-    report = ExecutiveReport.objects.select_related("incident").get(pk=report_id)
-    if not claimed:
-        return report
-    try:
-        pdf, pages = summary_pdf(incident=report.incident, now=now or timezone.now())
-    except Exception as exc:
-        logger.exception("costs: executive report %s failed", report_id)
-        with transaction.atomic():
-            report.status = ReportStatus.FAILED
-            report.error = f"{type(exc).__name__}: {exc}"[:2000]
-            report.save(update_fields=["status", "error", "updated_at"])
-            events.report_failed_event(report=report, actor=actor, reason=type(exc).__name__)
-        return report
-    with transaction.atomic():
-        report.pdf = pdf
-        report.size = len(pdf)
-        report.pages = pages
-        report.status = ReportStatus.DONE
-        report.error = ""
-        report.generated_at = timezone.now()
-        report.save(update_fields=["pdf", "size", "pages", "status", "error", "generated_at", "updated_at"])
-        events.report_generated_event(report=report, actor=actor)
-    return report
-
-
 def report_generate_now(*, incident: Incident, actor: Any, now: datetime | None = None) -> ExecutiveReport:
     """Create and render an on-demand report at once (one click: the member waits a second or two for it)."""
     report = report_request(incident=incident, actor=actor, kind=ReportKind.ON_DEMAND, now=now)
@@ -207,8 +158,6 @@ def reports_daily_enqueue(*, now: datetime) -> list[ExecutiveReport]:
     Idempotent: at most one daily report per incident and local day (a unique constraint), so cron may call this
     as often as it likes. ``now`` is the time seam: tests pass any moment instead of sleeping.
     """
-    from breachdesk.costs.tasks import executive_report_generate
-
     local = timezone.localtime(now)
     queued: list[ExecutiveReport] = []
     due = CostSettings.objects.filter(daily_report_hour__isnull=False, daily_report_hour__lte=local.hour).exclude(

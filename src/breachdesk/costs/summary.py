@@ -9,11 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count
-
 from breachdesk.costs import charts, selectors, sources
-from breachdesk.incidents.models import Incident, Stakeholder, StakeholderStatus
-from breachdesk.incidents.selectors import task_list
+from breachdesk.incidents.models import Incident, StakeholderStatus
+from breachdesk.incidents.selectors import stakeholder_status_counts, task_list
 from breachdesk.registry import items as vocabulary
 from breachdesk.registry.selectors import registry_counts
 
@@ -84,13 +82,7 @@ def _people(incident: Incident) -> dict[str, Any]:
 
 
 def _stakeholders(incident: Incident) -> dict[str, Any]:
-    by_status = dict(
-        Stakeholder.objects.filter(incident=incident)
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("status", "n")
-    )
+    by_status = stakeholder_status_counts(incident=incident)
     return {
         "total": sum(by_status.values()),
         "briefed": sum(n for status, n in by_status.items() if status in BRIEFED),

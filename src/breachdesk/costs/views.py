@@ -144,8 +144,6 @@ def summary(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
 @require_GET
 def report_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """List the stored executive reports, daily and on demand."""
-    from breachdesk.costs.selectors import cost_settings_get
-
     return render(
         request,
         "costs/report_list.html",
@@ -153,7 +151,7 @@ def report_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
             "access": access,
             "incident": access.incident,
             "reports": selectors.report_list(incident=access.incident),
-            "settings": cost_settings_get(incident=access.incident),
+            "settings": selectors.cost_settings_get(incident=access.incident),
         },
     )
 

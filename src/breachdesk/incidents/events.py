@@ -21,6 +21,7 @@ TASK_STATUS_CHANGED = "task.status_changed"
 STAKEHOLDER_ADDED = "stakeholder.added"
 STAKEHOLDER_UPDATED = "stakeholder.updated"
 STAKEHOLDER_STATUS_CHANGED = "stakeholder.status_changed"
+STAKEHOLDERS_IMPORTED = "stakeholder.imported"
 
 
 def incident_created_event(*, incident: Incident, actor: Any, tasks: int) -> TimelineEvent:
@@ -119,4 +120,15 @@ def stakeholder_status_changed_event(*, stakeholder: Stakeholder, actor: Any, ol
         actor=actor,
         kind=STAKEHOLDER_STATUS_CHANGED,
         data={"stakeholder": stakeholder.pk, "name": stakeholder.name, "from": old, "to": stakeholder.status},
+    )
+
+
+def stakeholders_imported_event(
+    *, incident: Incident, actor: Any, created: list[Stakeholder], skipped: int, encoding: str
+) -> TimelineEvent:
+    return timeline.record(
+        incident=incident,
+        actor=actor,
+        kind=STAKEHOLDERS_IMPORTED,
+        data={"created": len(created), "skipped": skipped, "encoding": encoding},
     )

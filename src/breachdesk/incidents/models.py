@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from breachdesk.core.models import BaseModel
 from breachdesk.core.roles import Role
-from breachdesk.incidents.phases import Phase
+from breachdesk.incidents.choices import Phase
+from breachdesk.incidents.task_texts import playbook_title, render
 
 
 class EventKind(models.TextChoices):
@@ -148,8 +149,6 @@ class Task(BaseModel):
     @property
     def display_title(self) -> str:
         """Return the title in the active language (generated tasks) or as written (everything else)."""
-        from breachdesk.incidents.task_texts import playbook_title, render
-
         if self.title_key:
             return render(self.title_key, self.title_params, part="title") or self.title
         if self.playbook_key:
@@ -159,8 +158,6 @@ class Task(BaseModel):
     @property
     def display_description(self) -> str:
         """Return the description in the active language (generated tasks) or as written."""
-        from breachdesk.incidents.task_texts import render
-
         rendered = render(self.title_key, self.title_params, part="description") if self.title_key else None
         return rendered or self.description
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from breachdesk.core.roles import Role
-from breachdesk.incidents.phases import Phase
+from breachdesk.incidents.choices import Phase
 
 if TYPE_CHECKING:
     from breachdesk.incidents.models import Incident

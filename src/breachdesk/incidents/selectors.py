@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from breachdesk.core.errors import NotFound, PermissionDenied
 from breachdesk.core.memo import memoized
@@ -143,9 +144,35 @@ def tasks_open_by_owner(*, incident: Incident) -> list[tuple[str, list[Task]]]:
     return sorted(groups.items(), key=lambda item: (item[0].startswith("("), item[0]))
 
 
-def stakeholder_list(*, incident: Incident, kind: str | None = None) -> QuerySet[Stakeholder]:
+def stakeholder_list(
+    *, incident: Incident, kind: str | None = None, kinds: Collection[str] | None = None
+) -> QuerySet[Stakeholder]:
+    """Return the incident's stakeholders, of one ``kind`` or of any of ``kinds`` when given."""
     qs = Stakeholder.objects.filter(incident=incident)
+    if kinds is not None:
+        qs = qs.filter(kind__in=list(kinds))
     return qs.filter(kind=kind) if kind else qs
+
+
+def stakeholder_names(*, incident: Incident, kind: str) -> set[str]:
+    """Return the names already listed for ``kind`` (an import skips them)."""
+    return set(Stakeholder.objects.filter(incident=incident, kind=kind).values_list("name", flat=True))
+
+
+def stakeholder_status_counts(*, incident: Incident) -> dict[str, int]:
+    """Return how many stakeholders are in each status (statuses with none are left out)."""
+    return dict(
+        Stakeholder.objects.filter(incident=incident)
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("status", "n")
+    )
+
+
+def incident_lead(*, incident: Incident) -> Membership | None:
+    """Return the incident's lead membership (with its user), the first one when there are several."""
+    return incident.memberships.filter(role=Role.LEAD).select_related("user").first()
 
 
 def stakeholder_get(*, incident: Incident, stakeholder_id: int) -> Stakeholder:

@@ -1,7 +1,11 @@
-"""Change incidents, memberships, tasks and stakeholders; every change writes one timeline event."""
+"""Change incidents, memberships, tasks and stakeholders (one by one or from a CSV list); each change is an event."""
 
 from __future__ import annotations
 
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -9,8 +13,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
-from breachdesk.core.errors import Conflict, ValidationFailed
-from breachdesk.core.roles import Role
+from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
+from breachdesk.core.roles import Capability, Role, role_can
 from breachdesk.core.services import data_key_create
 from breachdesk.incidents import events
 from breachdesk.incidents.models import (
@@ -19,11 +23,13 @@ from breachdesk.incidents.models import (
     Membership,
     Phase,
     Stakeholder,
+    StakeholderKind,
     StakeholderStatus,
     Task,
     TaskStatus,
 )
 from breachdesk.incidents.playbook import load_playbook
+from breachdesk.incidents.selectors import membership_role, stakeholder_names
 
 INCIDENT_EDITABLE = (
     "title",
@@ -359,3 +365,87 @@ def stakeholder_set_status(*, stakeholder: Stakeholder, actor: User, status: str
         stakeholder.save(update_fields=["status", "briefed_at", "updated_at"])
         events.stakeholder_status_changed_event(stakeholder=stakeholder, actor=actor, old=old)
     return stakeholder
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Stakeholder list import (the card companies' list, as a CSV in CP932 or UTF-8)
+# ---------------------------------------------------------------------------------------------------------------------
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+NAME_HEADERS = {"name", "会社名", "カード会社", "カード会社名", "名称", "社名", "company"}
+CONTACT_HEADERS = {"contact", "contact_name", "担当者", "担当者名", "担当部署", "部署"}
+EMAIL_HEADERS = {"email", "mail", "e-mail", "メール", "メールアドレス", "contact_email"}
+PHONE_HEADERS = {"phone", "tel", "電話", "電話番号", "contact_phone"}
+NOTES_HEADERS = {"notes", "note", "備考", "メモ"}
+
+
+@dataclass(frozen=True)
+class StakeholderImport:
+    created: list[Stakeholder]
+    skipped: int
+    encoding: str
+    errors: list[str]
+
+
+def decode_csv(raw: bytes) -> tuple[str, str]:
+    """Return the text and encoding of an uploaded CSV: UTF-8 (with or without BOM), else CP932."""
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return raw.decode(encoding), "cp932" if encoding == "cp932" else "utf-8"
+        except UnicodeDecodeError:
+            continue
+    raise ValidationFailed("The file is neither UTF-8 nor CP932 (Shift_JIS) text.")
+
+
+def _column(headers: list[str], names: set[str]) -> int | None:
+    for position, header in enumerate(headers):
+        if unicodedata.normalize("NFKC", header).strip().lower().replace(" ", "") in names:
+            return position
+    return None
+
+
+def stakeholders_import(
+    *, incident: Incident, actor: User, raw: bytes, kind: str = StakeholderKind.CARD_COMPANY
+) -> StakeholderImport:
+    """Add the stakeholders listed in a CSV (CP932 or UTF-8); names already listed are skipped."""
+    if not role_can(membership_role(user=actor, incident=incident), Capability.MANAGE_STAKEHOLDERS):
+        raise PermissionDenied("Only the lead or PR may import stakeholders.")
+    if len(raw) > MAX_IMPORT_BYTES:
+        raise ValidationFailed("The file is larger than 2 MB.")
+    text, encoding = decode_csv(raw)
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        raise ValidationFailed("The file is empty.")
+    headers = rows[0]
+    name_at = _column(headers, NAME_HEADERS)
+    if name_at is None:
+        raise ValidationFailed("The file needs a name column (会社名, カード会社名 or name).")
+    columns = {
+        "contact_name": _column(headers, CONTACT_HEADERS),
+        "contact_email": _column(headers, EMAIL_HEADERS),
+        "contact_phone": _column(headers, PHONE_HEADERS),
+        "notes": _column(headers, NOTES_HEADERS),
+    }
+    existing = stakeholder_names(incident=incident, kind=kind)
+    created: list[Stakeholder] = []
+    errors: list[str] = []
+    skipped = 0
+    with transaction.atomic():
+        for line, row in enumerate(rows[1:], start=2):
+            name = row[name_at].strip() if len(row) > name_at else ""
+            if not name:
+                continue
+            if name in existing:
+                skipped += 1
+                continue
+            fields = {k: (row[i].strip() if i is not None and len(row) > i else "") for k, i in columns.items()}
+            try:
+                stakeholder = stakeholder_create(incident=incident, actor=actor, kind=kind, name=name[:200], **fields)
+            except Exception as exc:
+                errors.append(f"line {line}: {getattr(exc, 'message', exc)}")
+                continue
+            existing.add(name)
+            created.append(stakeholder)
+        events.stakeholders_imported_event(
+            incident=incident, actor=actor, created=created, skipped=skipped, encoding=encoding
+        )
+    return StakeholderImport(created, skipped, encoding, errors)

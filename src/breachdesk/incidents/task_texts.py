@@ -14,6 +14,8 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from breachdesk.incidents.playbook import load_playbook
+
 
 @dataclass(frozen=True)
 class TaskText:
@@ -92,8 +94,6 @@ def playbook_title(key: str, stored: str) -> str | None:
 
     A title someone edited is theirs and is shown as written (None here).
     """
-    from breachdesk.incidents.playbook import load_playbook
-
     for task in load_playbook():
         if task.key == key and stored in task.titles.values():
             return task.title_for(translation.get_language() or "ja")

@@ -27,6 +27,8 @@ from django.utils.translation import gettext
 from breachdesk.core import ratelimit
 from breachdesk.core.errors import Conflict
 from breachdesk.inquiries import events
+from breachdesk.inquiries.defaults import DEFAULT_ACK
+from breachdesk.inquiries.intake.pending import inquiries_match_pending
 from breachdesk.inquiries.mailer import desk_config, desk_send
 from breachdesk.inquiries.models import (
     Acknowledgment,
@@ -42,15 +44,6 @@ ACK_WITHIN = timedelta(seconds=60)
 STALE_CLAIM = timedelta(minutes=5)
 ACK_KEY = "acknowledgment"
 # The product's own approved wording, used until the incident approves its own ``acknowledgment`` block.
-DEFAULT_ACK = (
-    "お問い合わせいただき、誠にありがとうございます。\n"
-    "本メールは受付の確認として自動でお送りしております。\n\n"
-    "お問い合わせを受け付けました（受付番号：{{ token }}）。\n"
-    "担当者が内容を確認し、{{ due_date }}までにご回答いたします。\n"
-    "窓口の受付時間は{{ desk_hours }}です。\n\n"
-    "このたびはご心配とご迷惑をおかけしておりますことを、深くお詫び申し上げます。\n"
-    "{{ notice_link }}"
-)
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 ACK_SUBJECT = "お問い合わせを受け付けました"
 CONFIRM_TEXT = (
@@ -164,8 +157,6 @@ def _claim(ack_id: int, token: str, now: datetime) -> bool:
 
 def ack_process(*, limit: int = 100, now: datetime | None = None) -> dict[str, int]:
     """Send the pending acknowledgments (oldest first); return how many were sent, failed and limited."""
-    from breachdesk.inquiries.intake.receive import inquiries_match_pending
-
     now = now or timezone.now()
     inquiries_match_pending()
     ack_recover_stale(now=now)

@@ -14,6 +14,7 @@ from breachdesk.core.errors import PermissionDenied
 from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import events
+from breachdesk.inquiries.defaults import BLOCKS, DEFAULT_ACK
 from breachdesk.inquiries.errors import AuthorCannotApprove, InvalidBlock
 from breachdesk.inquiries.labels import LABEL_KEYS
 from breachdesk.inquiries.models import AnswerBlock, BlockStatus
@@ -101,9 +102,6 @@ def block_starter_load(*, incident: Incident, actor: Any) -> list[AnswerBlock]:
 
     Nothing is approved by loading: someone other than ``actor`` reviews and approves each draft.
     """
-    from breachdesk.inquiries.ack import DEFAULT_ACK
-    from breachdesk.inquiries.defaults import BLOCKS
-
     starters = [*BLOCKS, (ACK_STARTER_KEY, ACK_STARTER_TITLE, DEFAULT_ACK)]
     with transaction.atomic():
         written = set(AnswerBlock.objects.filter(incident=incident).values_list("key", flat=True))

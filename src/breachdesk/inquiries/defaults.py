@@ -84,3 +84,14 @@ BLOCKS: list[tuple[str, str, str]] = [
         "今後とも何卒よろしくお願い申し上げます。",
     ),
 ]
+
+# The acknowledgment's starting body: the sender's own words are never echoed (see ``ack``).
+DEFAULT_ACK = (
+    "お問い合わせいただき、誠にありがとうございます。\n"
+    "本メールは受付の確認として自動でお送りしております。\n\n"
+    "お問い合わせを受け付けました（受付番号：{{ token }}）。\n"
+    "担当者が内容を確認し、{{ due_date }}までにご回答いたします。\n"
+    "窓口の受付時間は{{ desk_hours }}です。\n\n"
+    "このたびはご心配とご迷惑をおかけしておりますことを、深くお詫び申し上げます。\n"
+    "{{ notice_link }}"
+)

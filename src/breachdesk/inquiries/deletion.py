@@ -34,6 +34,7 @@ from breachdesk.inquiries.models import (
     ReplyKind,
     VerificationMethod,
 )
+from breachdesk.inquiries.review import reply_draft
 
 
 def deletion_request_create(*, inquiry: Inquiry, actor: Any) -> DeletionRequest:
@@ -230,8 +231,6 @@ def deletion_complete(*, deletion: DeletionRequest, actor: Any) -> Reply | None:
         inquiry = deletion.inquiry
         if not inquiry.sender_email:
             return None
-        from breachdesk.inquiries.review import reply_draft
-
         try:
             return reply_draft(
                 inquiry=inquiry,

@@ -39,10 +39,11 @@ def check_faq(incident: Incident) -> CheckResult:
 
 def check_stakeholders(incident: Incident) -> CheckResult:
     """Pass when every card company, the principal and partners are briefed (or have acknowledged)."""
-    from breachdesk.incidents.models import Stakeholder, StakeholderStatus
+    from breachdesk.incidents.models import StakeholderStatus
+    from breachdesk.incidents.selectors import stakeholder_list
 
     done = (StakeholderStatus.BRIEFED, StakeholderStatus.ACKNOWLEDGED, StakeholderStatus.CLOSED)
-    key = list(Stakeholder.objects.filter(incident=incident, kind__in=KEY_STAKEHOLDER_KINDS))
+    key = list(stakeholder_list(incident=incident, kinds=KEY_STAKEHOLDER_KINDS))
     cards = [s for s in key if s.kind == "card_company"]
     if incident.org_role == "entrusted" and not any(s.kind == "principal" for s in key):
         return CheckResult(False, _("The principal (委託元) is not on the stakeholder list."))

@@ -61,7 +61,8 @@ def build(*, log: Callable[[str], None]) -> None:
     from django.contrib.auth import get_user_model
 
     from breachdesk.incidents.demo import DEMO_CODE
-    from breachdesk.incidents.models import Incident, Stakeholder, StakeholderKind
+    from breachdesk.incidents.models import Incident, StakeholderKind
+    from breachdesk.incidents.selectors import stakeholder_list
     from breachdesk.notices import press, readiness, services, stakeholders
     from breachdesk.notices.models import Notice
 
@@ -89,7 +90,7 @@ def build(*, log: Callable[[str], None]) -> None:
         )
         if approve:
             services.faq_approve(entry=entry, actor=legal)
-    card = Stakeholder.objects.filter(incident=incident, kind=StakeholderKind.CARD_COMPANY).order_by("name").first()
+    card = stakeholder_list(incident=incident, kind=StakeholderKind.CARD_COMPANY).order_by("name").first()
     if card is not None:
         briefing = stakeholders.briefing_prepare(stakeholder=card, actor=lead)
         stakeholders.briefing_mark_sent(briefing=briefing, actor=lead)

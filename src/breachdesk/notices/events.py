@@ -9,7 +9,7 @@ from typing import Any
 
 from breachdesk.core import timeline
 from breachdesk.core.models import TimelineEvent
-from breachdesk.incidents.models import Incident, Stakeholder
+from breachdesk.incidents.models import Incident
 from breachdesk.notices.models import FaqEntry, Notice, PressStatement, StakeholderBriefing
 
 NOTICE_CREATED = "notice.created"
@@ -24,7 +24,6 @@ FAQ_DRIFT = "faq.drift_flagged"
 BRIEFING_PREPARED = "stakeholder.briefing_prepared"
 BRIEFING_SENT = "stakeholder.briefing_sent"
 BRIEFING_ACKNOWLEDGED = "stakeholder.briefing_acknowledged"
-STAKEHOLDERS_IMPORTED = "stakeholder.imported"
 PRESS_DRAFTED = "press.drafted"
 PRESS_TITLE_DECIDED = "press.title_decided"
 
@@ -105,17 +104,6 @@ def briefing_sent_event(*, briefing: StakeholderBriefing, actor: Any) -> Timelin
 def briefing_acknowledged_event(*, briefing: StakeholderBriefing, actor: Any) -> TimelineEvent:
     return timeline.record(
         incident=briefing.incident, actor=actor, kind=BRIEFING_ACKNOWLEDGED, data=_briefing(briefing)
-    )
-
-
-def stakeholders_imported_event(
-    *, incident: Incident, actor: Any, created: list[Stakeholder], skipped: int, encoding: str
-) -> TimelineEvent:
-    return timeline.record(
-        incident=incident,
-        actor=actor,
-        kind=STAKEHOLDERS_IMPORTED,
-        data={"created": len(created), "skipped": skipped, "encoding": encoding},
     )
 
 

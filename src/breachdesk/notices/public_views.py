@@ -27,7 +27,7 @@ from breachdesk.incidents.models import Incident, Membership
 from breachdesk.notices import selectors
 from breachdesk.notices.forms import SelfCheckForm
 from breachdesk.notices.rendering import markdown_html, markdown_text
-from breachdesk.notices.selfcheck import Outcome, SelfCheckInput, selfcheck_submit
+from breachdesk.notices.selfcheck_queue import Outcome, SelfCheckInput, selfcheck_submit
 
 MAX_AGE = 60
 PAGE_CACHE_SECONDS = 600

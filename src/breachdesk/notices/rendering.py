@@ -1,4 +1,4 @@
-"""Render Markdown safely and compare texts line by line.
+"""Render Markdown safely and compare texts: line by line, or by a hash that ignores line ends and trailing spaces.
 
 Markdown is converted with ``markdown`` and the HTML is then cleaned by ``nh3`` against a small allowlist: raw HTML
 typed into a notice never survives, links get ``rel="noopener noreferrer"``, and only http(s) and mailto URLs stay.
@@ -7,6 +7,7 @@ typed into a notice never survives, links get ``rel="noopener noreferrer"``, and
 from __future__ import annotations
 
 import difflib
+import hashlib
 from dataclasses import dataclass
 
 import markdown
@@ -59,3 +60,9 @@ def text_diff(old: str, new: str) -> list[DiffLine]:
         if tag in ("replace", "insert"):
             lines += [DiffLine("insert", line) for line in b[j1:j2]]
     return lines
+
+
+def text_hash(text: str) -> str:
+    """Return the SHA-256 of a text with normalised line ends, so CRLF/LF copies compare equal."""
+    normalised = "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").strip().split("\n"))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()

@@ -23,7 +23,7 @@ from breachdesk.notices.models import (
     StakeholderBriefing,
 )
 from breachdesk.notices.readiness import model_or_none
-from breachdesk.notices.rendering import DiffLine, text_diff
+from breachdesk.notices.rendering import DiffLine, text_diff, text_hash
 
 
 def notice_list(*, incident: Incident) -> QuerySet[Notice]:
@@ -122,8 +122,6 @@ def faq_drift(*, incident: Incident) -> list[Drift]:
     This does not rely on the signal having run: a block changed by a bulk update or from another process is
     still caught here.
     """
-    from breachdesk.notices.services import text_hash
-
     model = model_or_none("inquiries", "AnswerBlock")
     found: list[Drift] = []
     linked = [e for e in faq_current(incident=incident) if e.block_key]

@@ -6,10 +6,10 @@ the author and the last editor; publishing is the lead's. A published notice is 
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -37,15 +37,11 @@ from breachdesk.notices.models import (
     PublicPage,
     ReadinessConfirmation,
 )
+from breachdesk.notices.rendering import text_hash
+from breachdesk.notices.selectors import state_cache_key
 
 DRAFTERS = frozenset({Role.LEAD, Role.PR})
 TITLE_MAX = 300
-
-
-def text_hash(text: str) -> str:
-    """Return the SHA-256 of a text with normalised line ends, so CRLF/LF copies compare equal."""
-    normalised = "\n".join(line.rstrip() for line in (text or "").replace("\r\n", "\n").strip().split("\n"))
-    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def _role(incident: Incident, actor: User) -> str | None:
@@ -87,10 +83,6 @@ def public_page_bump(*, incident: Incident, first_publication: bool = False) -> 
     if first_publication and page.first_published_at is None:
         PublicPage.objects.filter(pk=page.pk).update(first_published_at=timezone.now())
     page.refresh_from_db()
-    from django.core.cache import cache
-
-    from breachdesk.notices.selectors import state_cache_key
-
     # This process shows the new version at once; other processes within ``state_cache_seconds()``.
     transaction.on_commit(lambda: cache.delete(state_cache_key(incident.code)))
     cache.delete(state_cache_key(incident.code))

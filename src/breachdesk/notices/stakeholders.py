@@ -4,13 +4,14 @@ Card companies get the affected card count, what is known of BIN ranges (the reg
 flags, so the pack says that no BIN data is held), masked samples, the time window and a contact. The principal gets
 the Rule 9 items, the police a case summary, partners and the press a statement drawn from the latest notice.
 
-Status follows the incidents app: 未連絡 (to brief) → briefed → acknowledged, through its ``stakeholder_set_status``.
+The stakeholders themselves (the list, their status, the CSV import of the card companies) belong to the incidents
+app; this module reads them through its selectors and changes them through its services. The packs stay here because
+they are built from the registry, the obligations and the notices. Status follows the incidents app: 未連絡 (to brief)
+→ briefed → acknowledged, through its ``stakeholder_set_status``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,20 +23,15 @@ from django.utils import timezone
 from breachdesk.core.roles import Capability, role_can
 from breachdesk.incidents import services as incident_services
 from breachdesk.incidents.models import Incident, Stakeholder, StakeholderKind, StakeholderStatus
-from breachdesk.incidents.selectors import membership_role
+from breachdesk.incidents.selectors import incident_lead, membership_role
 from breachdesk.notices import events
-from breachdesk.notices.errors import InvalidInput, NotAllowed, NoticeStateError
+from breachdesk.notices.errors import NotAllowed, NoticeStateError
 from breachdesk.notices.models import BriefingStatus, Notice, NoticeStatus, StakeholderBriefing
 from breachdesk.notices.rendering import markdown_text
+from breachdesk.notices.selectors import desk_info
 
 CARD_ITEMS = ("card_number", "card_expiry", "card_security_code")
 SAMPLES = 5
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-NAME_HEADERS = {"name", "会社名", "カード会社", "カード会社名", "名称", "社名", "company"}
-CONTACT_HEADERS = {"contact", "contact_name", "担当者", "担当者名", "担当部署", "部署"}
-EMAIL_HEADERS = {"email", "mail", "e-mail", "メール", "メールアドレス", "contact_email"}
-PHONE_HEADERS = {"phone", "tel", "電話", "電話番号", "contact_phone"}
-NOTES_HEADERS = {"notes", "note", "備考", "メモ"}
 
 
 def require_manager(incident: Incident, actor: User) -> None:
@@ -77,9 +73,7 @@ def _items_text(counts: dict[str, Any]) -> str:
 
 
 def desk_contact(incident: Incident) -> str:
-    from breachdesk.notices.selectors import desk_info
-
-    lead = incident.memberships.filter(role="lead").select_related("user").first()
+    lead = incident_lead(incident=incident)
     desk = desk_info(incident=incident)
     lines = [f"{incident.organisation} 事故対応責任者"]
     if lead is not None:
@@ -259,82 +253,3 @@ def briefing_acknowledge(*, briefing: StakeholderBriefing, actor: User) -> Stake
             stakeholder=briefing.stakeholder, actor=actor, status=StakeholderStatus.ACKNOWLEDGED
         )
     return briefing
-
-
-# ---------------------------------------------------------------------------------------------------------------------
-# Card company list import
-# ---------------------------------------------------------------------------------------------------------------------
-def decode_csv(raw: bytes) -> tuple[str, str]:
-    """Return the text and encoding of an uploaded CSV: UTF-8 (with or without BOM), else CP932."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return raw.decode(encoding), "cp932" if encoding == "cp932" else "utf-8"
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput("The file is neither UTF-8 nor CP932 (Shift_JIS) text.")
-
-
-def _column(headers: list[str], names: set[str]) -> int | None:
-    import unicodedata
-
-    for position, header in enumerate(headers):
-        if unicodedata.normalize("NFKC", header).strip().lower().replace(" ", "") in names:
-            return position
-    return None
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    created: list[Stakeholder]
-    skipped: int
-    encoding: str
-    errors: list[str]
-
-
-def card_companies_import(
-    *, incident: Incident, actor: User, raw: bytes, kind: str = StakeholderKind.CARD_COMPANY
-) -> ImportResult:
-    """Add the stakeholders listed in a CSV (CP932 or UTF-8); names already listed are skipped."""
-    require_manager(incident, actor)
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise InvalidInput("The file is larger than 2 MB.")
-    text, encoding = decode_csv(raw)
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise InvalidInput("The file is empty.")
-    headers = rows[0]
-    name_at = _column(headers, NAME_HEADERS)
-    if name_at is None:
-        raise InvalidInput("The file needs a name column (会社名, カード会社名 or name).")
-    columns = {
-        "contact_name": _column(headers, CONTACT_HEADERS),
-        "contact_email": _column(headers, EMAIL_HEADERS),
-        "contact_phone": _column(headers, PHONE_HEADERS),
-        "notes": _column(headers, NOTES_HEADERS),
-    }
-    existing = set(Stakeholder.objects.filter(incident=incident, kind=kind).values_list("name", flat=True))
-    created: list[Stakeholder] = []
-    errors: list[str] = []
-    skipped = 0
-    with transaction.atomic():
-        for line, row in enumerate(rows[1:], start=2):
-            name = row[name_at].strip() if len(row) > name_at else ""
-            if not name:
-                continue
-            if name in existing:
-                skipped += 1
-                continue
-            fields = {k: (row[i].strip() if i is not None and len(row) > i else "") for k, i in columns.items()}
-            try:
-                stakeholder = incident_services.stakeholder_create(
-                    incident=incident, actor=actor, kind=kind, name=name[:200], **fields
-                )
-            except Exception as exc:
-                errors.append(f"line {line}: {getattr(exc, 'message', exc)}")
-                continue
-            existing.add(name)
-            created.append(stakeholder)
-        events.stakeholders_imported_event(
-            incident=incident, actor=actor, created=created, skipped=skipped, encoding=encoding
-        )
-    return ImportResult(created, skipped, encoding, errors)

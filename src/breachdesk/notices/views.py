@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from breachdesk.core.roles import Capability, Role
 from breachdesk.core.types import AuthedRequest
+from breachdesk.incidents import services as incident_services
 from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.models import StakeholderKind, StakeholderStatus
 from breachdesk.incidents.selectors import IncidentAccess, stakeholder_get, stakeholder_list
@@ -384,7 +385,7 @@ def stakeholder_import(request: AuthedRequest, *, access: IncidentAccess) -> Htt
     if not form.is_valid():
         _form_errors(request, form)
         return _redirect("stakeholders", access)
-    result = stakeholders.card_companies_import(
+    result = incident_services.stakeholders_import(
         incident=access.incident, actor=request.user, raw=form.cleaned_data["file"].read()
     )
     messages.success(

@@ -17,8 +17,6 @@ from breachdesk.incidents.models import (
     Jurisdiction,
     OrgRole,
     Phase,
-    StakeholderKind,
-    StakeholderStatus,
     TaskStatus,
     code_validator,
 )
@@ -92,19 +90,6 @@ class MemberAddForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
-
-
-class StakeholderForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=StakeholderKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=200, required=False)
-    contact_email = forms.EmailField(label=_("Contact email"), required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=40, required=False)
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
-class StakeholderStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=StakeholderStatus.choices)
 
 
 class TimelineFilterForm(forms.Form):

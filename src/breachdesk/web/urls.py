@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from breachdesk.web.views import incidents
 
@@ -17,12 +17,7 @@ urlpatterns = [
     path("<slug:code>/members/<int:member_id>/role/", incidents.member_role, name="member_role"),
     path("<slug:code>/members/<int:member_id>/remove/", incidents.member_remove, name="member_remove"),
     path("<slug:code>/members/<int:member_id>/enrolment/", incidents.member_enrolment, name="member_enrolment"),
-    path("<slug:code>/stakeholders/", incidents.stakeholder_list, name="stakeholder_list"),
-    path(
-        "<slug:code>/stakeholders/<int:stakeholder_id>/status/",
-        incidents.stakeholder_status,
-        name="stakeholder_status",
-    ),
+    path("<slug:code>/stakeholders/", include("breachdesk.incidents.stakeholder_urls")),
     path("<slug:code>/timeline/", incidents.timeline, name="timeline"),
     path("<slug:code>/timeline/verify/", incidents.timeline_verify, name="timeline_verify"),
 ]

@@ -31,9 +31,9 @@ from breachdesk.inquiries import labels as label_vocabulary
 from breachdesk.inquiries.ack import ack_enqueue
 from breachdesk.inquiries.classify import classify
 from breachdesk.inquiries.intake.mime import MAX_ATTACHMENT_BYTES, ParsedAttachment, ParsedMail
+from breachdesk.inquiries.intake.pending import inquiry_match_and_request
 from breachdesk.inquiries.learning import incident_model
 from breachdesk.inquiries.mailer import desk_config, message_id_index
-from breachdesk.inquiries.matching import inquiry_match
 from breachdesk.inquiries.models import (
     Attachment,
     Channel,
@@ -44,6 +44,7 @@ from breachdesk.inquiries.models import (
     MessageKind,
 )
 from breachdesk.inquiries.sla import add_business_days
+from breachdesk.inquiries.wake import desk_wake_soon
 
 _TOKEN = re.compile(r"\[#([A-Z0-9]{10})\]")
 _TOKEN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 - letters of a reference number
@@ -275,41 +276,7 @@ def inquiry_receive(*, incident: Incident, incoming: Incoming, actor: Any) -> Re
             Inquiry.objects.filter(pk=inquiry.pk).update(match_pending=True)
             inquiry.match_pending = True
         else:
-            _match_and_request(inquiry, actor)
+            inquiry_match_and_request(inquiry=inquiry, actor=actor)
         if ack_enqueue(inquiry=inquiry) is not None:
-            transaction.on_commit(_wake_worker)
+            transaction.on_commit(desk_wake_soon)
     return Received(inquiry, True)
-
-
-def _match_and_request(inquiry: Inquiry, actor: Any) -> None:
-    texts = "\n".join(m.text or "" for m in inquiry.messages.filter(direction=Direction.IN))
-    inquiry_match(inquiry=inquiry, text=f"{inquiry.subject or ''}\n{texts}", actor=actor)
-    if "deletion" in inquiry.labels and not inquiry.auto_generated:
-        from breachdesk.inquiries.deletion import deletion_request_create
-
-        deletion_request_create(inquiry=inquiry, actor=actor)
-
-
-def inquiries_match_pending(*, limit: int = 200) -> int:
-    """Match the web-form inquiries waiting for the worker (and record their deletion requests); return how many."""
-    done = 0
-    ids = list(Inquiry.objects.filter(match_pending=True).order_by("id").values_list("pk", flat=True)[:limit])
-    for pk in ids:
-        with transaction.atomic():
-            if not Inquiry.objects.filter(pk=pk, match_pending=True).update(match_pending=False):
-                continue  # another worker took it
-            inquiry = Inquiry.objects.select_related("incident").get(pk=pk)
-            _match_and_request(inquiry, "worker")
-            done += 1
-    return done
-
-
-def _wake_worker() -> None:
-    from breachdesk.inquiries.tasks import desk_wake
-
-    try:
-        desk_wake.enqueue()
-    except Exception:  # the periodic poll sends it anyway; a down queue must not lose the inquiry
-        import logging
-
-        logging.getLogger(__name__).warning("could not wake the desk worker; the periodic poll will send the ack")

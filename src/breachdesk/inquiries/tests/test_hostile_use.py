@@ -423,7 +423,7 @@ def test_the_contact_form_does_the_same_work_whoever_sends_it(world: World, publ
     from django.test.utils import CaptureQueriesContext
 
     from breachdesk.inquiries.models import Inquiry
-    from breachdesk.inquiries.tasks import desk_wake
+    from breachdesk.inquiries.wake import desk_wake
 
     def post(email: str, n: int) -> int:
         with CaptureQueriesContext(connection) as queries:

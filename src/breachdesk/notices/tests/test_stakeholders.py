@@ -19,12 +19,6 @@ from breachdesk.testing.fixtures import World
 
 pytestmark = pytest.mark.django_db
 
-CSV = (
-    "会社名,担当者,メールアドレス,電話番号,備考\n"
-    "さくらカード株式会社,不正利用対策室,fraud@sakura.example,03-0000-0000,\n"
-    "みらいクレジット,加盟店管理部,,,要電話\n"
-)
-
 
 def _card(world: World, name: str = "さくらカード株式会社") -> Stakeholder:
     return incident_services.stakeholder_create(
@@ -65,19 +59,6 @@ def test_each_kind_gets_its_own_pack(world: World, pr: Any) -> None:
             incident=world.incident, actor=world.lead, kind=kind, name=kind
         )
         assert expected in stakeholders.stakeholder_pack(stakeholder=stakeholder).as_text(), kind
-
-
-@pytest.mark.parametrize("encoding", ["cp932", "utf-8-sig", "utf-8"])
-def test_the_card_company_list_imports_from_cp932_or_utf8_and_skips_names_already_listed(
-    world: World, encoding: str
-) -> None:
-    _card(world)
-    result = stakeholders.card_companies_import(incident=world.incident, actor=world.lead, raw=CSV.encode(encoding))
-    assert [s.name for s in result.created] == ["みらいクレジット"]
-    assert result.skipped == 1
-    assert result.encoding == ("cp932" if encoding == "cp932" else "utf-8")
-    assert result.created[0].notes == "要電話"
-    assert TimelineEvent.objects.filter(incident=world.incident, kind="stakeholder.imported").exists()
 
 
 def test_a_briefing_moves_the_stakeholder_to_briefed_then_acknowledged_and_the_check_follows(world: World) -> None:

@@ -1,4 +1,4 @@
-"""Serve the incident list, the dashboard, the task board, members, stakeholders and the timeline."""
+"""Serve the incident list, the dashboard, the task board, members and the timeline (stakeholders: incidents)."""
 
 from __future__ import annotations
 
@@ -310,43 +310,6 @@ def member_enrolment(request: AuthedRequest, member_id: int, *, access: Incident
         "web/member_enrolment.html",
         {"access": access, "incident": access.incident, "member": membership, "code": code, "grant": grant},
     )
-
-
-@incident_view()
-@require_http_methods(["GET", "POST"])
-def stakeholder_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
-    """List the stakeholders and add one."""
-    form = forms.StakeholderForm(request.POST or None)
-    if request.method == "POST":
-        access.require(Capability.MANAGE_STAKEHOLDERS)
-        if form.is_valid():
-            services.stakeholder_create(incident=access.incident, actor=request.user, **form.cleaned_data)
-            messages.success(request, _("The stakeholder was added."))
-            return _redirect("stakeholder_list", access)
-    return render(
-        request,
-        "web/stakeholder_list.html",
-        {
-            "access": access,
-            "incident": access.incident,
-            "stakeholders": selectors.stakeholder_list(incident=access.incident),
-            "form": form,
-            "statuses": forms.StakeholderStatus.choices,
-            "can_manage": access.can(Capability.MANAGE_STAKEHOLDERS),
-        },
-    )
-
-
-@incident_view(Capability.MANAGE_STAKEHOLDERS)
-@require_POST
-def stakeholder_status(request: AuthedRequest, stakeholder_id: int, *, access: IncidentAccess) -> HttpResponse:
-    """Change a stakeholder's status."""
-    stakeholder = selectors.stakeholder_get(incident=access.incident, stakeholder_id=stakeholder_id)
-    form = forms.StakeholderStatusForm(request.POST)
-    if form.is_valid():
-        services.stakeholder_set_status(stakeholder=stakeholder, actor=request.user, status=form.cleaned_data["status"])
-        messages.success(request, _("The status was changed."))
-    return _redirect("stakeholder_list", access)
 
 
 @incident_view()

@@ -1,8 +1,7 @@
-"""Name the phases of an incident.
+"""Hold the incident phases apart from the models, so the playbook (which the models' task titles read) can check a
+task's phase without importing the models. ``incidents.models`` re-exports ``Phase``."""
 
-Apart from the models, so that the playbook (which the models' task titles read) can name them without importing the
-models.
-"""
+from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
