@@ -23,6 +23,8 @@ from breachdesk.inquiries.labels import LABEL_KEYS
 DATA = train.DATA / "labelled.jsonl"
 EVALUATION = train.DATA / "evaluation.jsonl"
 HELDOUT = train.DATA / "heldout.jsonl"
+# The development set: hand-written apart from the corpus, used to choose corpus weights and settings (never trained on).
+DEV = train.DATA / "dev.jsonl"
 BOOTSTRAP = 1000
 
 
