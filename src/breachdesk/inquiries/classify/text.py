@@ -43,6 +43,37 @@ def own_subject(subject: str) -> str:
     return "" if _REPLY_SUBJECT.match(jptext.nfkc(subject)) else subject
 
 
+# Web-form fields (guide rule 5): the category the sender picked is a hint only, dropped when the message says
+# something; the message field's text is what counts.
+_FORM_FIELD = re.compile(
+    r"^\s*(?:[\[【]\s*([^\]】]{1,16})\s*[\]】]\s*[:：]?|([^\s:：]{1,16}(?: [^\s:：]{1,10})?)\s*[:：])(.*)$"
+)
+_FORM_CATEGORY = {"お問い合わせ種別", "問い合わせ種別", "種別", "カテゴリ", "カテゴリー"}
+_FORM_CATEGORY |= {"inquirytype", "category", "type"}
+_FORM_MESSAGE = {"お問い合わせ内容", "問い合わせ内容", "内容", "本文", "ご相談内容"}
+_FORM_MESSAGE |= {"message", "inquiry", "comments"}
+
+
+def drop_form_category(text: str) -> str:
+    """Return ``text`` without a web form's category line when the form's message field has text of its own."""
+    lines = text.split("\n")
+    fields = [_FORM_FIELD.match(line) for line in lines]
+    names = [(m.group(1) or m.group(2)).replace(" ", "").lower() if m else None for m in fields]
+    category = [i for i, name in enumerate(names) if name in _FORM_CATEGORY]
+    start = next((i for i, name in enumerate(names) if name in _FORM_MESSAGE), None)
+    if not category or start is None:
+        return text
+    found = fields[start]
+    message = [found.group(3) if found else ""]
+    for i in range(start + 1, len(lines)):
+        if names[i] is not None:  # the next field
+            break
+        message.append(lines[i])
+    if not "".join(message).strip():
+        return text
+    return "\n".join(line for i, line in enumerate(lines) if i not in category)
+
+
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # Texts longer than this are classified on their beginning: the request is nearly always there, and it bounds the
@@ -55,7 +86,7 @@ def normalise(subject: str, body: str) -> str:
 
     Offsets of classifier evidence refer to this text; it is computed again when shown, never stored.
     """
-    text = f"{own_subject(subject)}\n{strip_history(body or '')}"
+    text = f"{own_subject(subject)}\n{drop_form_category(strip_history(body or ''))}"
     text = jptext.nfkc(jptext.strip_invisible(text)).lower()
     text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", text))
     return "\n".join(line.strip() for line in text.split("\n"))[:MAX_CHARS]
