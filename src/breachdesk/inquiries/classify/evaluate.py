@@ -23,6 +23,9 @@ from breachdesk.inquiries.labels import LABEL_KEYS
 DATA = train.DATA / "labelled.jsonl"
 EVALUATION = train.DATA / "evaluation.jsonl"
 HELDOUT = train.DATA / "heldout.jsonl"
+# The development set: hand-written apart from the corpus; corpus weights and settings are chosen on it, never
+# trained on it.
+DEV = train.DATA / "dev.jsonl"
 BOOTSTRAP = 1000
 
 

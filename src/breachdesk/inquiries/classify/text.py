@@ -15,6 +15,8 @@ _HISTORY = re.compile(
     re.IGNORECASE,
 )
 _QUOTE = re.compile(r"^\s*(>|＞|\|)")
+# A subject or a first line that answers or forwards a message (the company's, as a rule) is quoted context.
+_REPLY_SUBJECT = re.compile(r"^\s*((re|fwd?|aw|tr)\s*(\[\d+\])?\s*[:：]|転送\s*[:：])", re.IGNORECASE)
 _SIGNATURE = re.compile(r"^(-- ?|--\s*$|_{5,}|[━─=＝*＊~〜]{6,})\s*$")
 
 
@@ -28,11 +30,48 @@ def strip_history(text: str) -> str:
         # A signature separator in the last third of the message starts the signature.
         if _SIGNATURE.match(line.strip()) and index >= len(lines) * 2 // 3 and index > 2:
             break
-        if _QUOTE.match(line):
+        if _QUOTE.match(line) or (not kept and _REPLY_SUBJECT.match(line)):
             continue
         kept.append(line)
-    own = "\n".join(kept).strip()
-    return own or text
+    # A message whose only text is quoted has no words of its own (labelled `other` by the guide).
+    return "\n".join(kept).strip()
+
+
+def own_subject(subject: str) -> str:
+    """Return the subject when the sender wrote it; a ``Re:`` or ``Fwd:`` subject is the quoted message's."""
+    subject = subject or ""
+    return "" if _REPLY_SUBJECT.match(jptext.nfkc(subject)) else subject
+
+
+# Web-form fields (guide rule 5): the category the sender picked is a hint only, dropped when the message says
+# something; the message field's text is what counts.
+_FORM_FIELD = re.compile(
+    r"^\s*(?:[\[【]\s*([^\]】]{1,16})\s*[\]】]\s*[:：]?|([^\s:：]{1,16}(?: [^\s:：]{1,10})?)\s*[:：])(.*)$"
+)
+_FORM_CATEGORY = {"お問い合わせ種別", "問い合わせ種別", "種別", "カテゴリ", "カテゴリー"}
+_FORM_CATEGORY |= {"inquirytype", "category", "type"}
+_FORM_MESSAGE = {"お問い合わせ内容", "問い合わせ内容", "内容", "本文", "ご相談内容"}
+_FORM_MESSAGE |= {"message", "inquiry", "comments"}
+
+
+def drop_form_category(text: str) -> str:
+    """Return ``text`` without a web form's category line when the form's message field has text of its own."""
+    lines = text.split("\n")
+    fields = [_FORM_FIELD.match(line) for line in lines]
+    names = [(m.group(1) or m.group(2)).replace(" ", "").lower() if m else None for m in fields]
+    category = [i for i, name in enumerate(names) if name in _FORM_CATEGORY]
+    start = next((i for i, name in enumerate(names) if name in _FORM_MESSAGE), None)
+    if not category or start is None:
+        return text
+    found = fields[start]
+    message = [found.group(3) if found else ""]
+    for i in range(start + 1, len(lines)):
+        if names[i] is not None:  # the next field
+            break
+        message.append(lines[i])
+    if not "".join(message).strip():
+        return text
+    return "\n".join(line for i, line in enumerate(lines) if i not in category)
 
 
 _SPACES = re.compile(r"[ \t\u3000\xa0]+")
@@ -47,7 +86,7 @@ def normalise(subject: str, body: str) -> str:
 
     Offsets of classifier evidence refer to this text; it is computed again when shown, never stored.
     """
-    text = f"{subject or ''}\n{strip_history(body or '')}"
+    text = f"{own_subject(subject)}\n{drop_form_category(strip_history(body or ''))}"
     text = jptext.nfkc(jptext.strip_invisible(text)).lower()
     text = _BLANK_LINES.sub("\n", _SPACES.sub(" ", text))
     return "\n".join(line.strip() for line in text.split("\n"))[:MAX_CHARS]
@@ -55,7 +94,7 @@ def normalise(subject: str, body: str) -> str:
 
 def prepare(subject: str, body: str) -> list[str]:
     """Return the normalised sentences of subject and body (NFKC, no invisible characters, lower-case)."""
-    text = f"{subject}\n{strip_history(body)}"
+    text = f"{own_subject(subject)}\n{strip_history(body)}"
     text = jptext.nfkc(jptext.strip_invisible(text)).lower()
     sentences = re.split(r"[。！？!?\n]+|(?<=[.])\s+", text)
     return [jptext.normalize_whitespace(s) for s in sentences if s.strip()]

@@ -54,6 +54,24 @@ def test_quoted_text_does_not_drive_the_labels(history: str) -> None:
     assert not {"compensation", "deletion", "regulator", "press"} & set(quoted.labels)
 
 
+def test_a_reply_subject_and_a_quote_only_mail_carry_no_words_of_the_sender() -> None:
+    notice = "【お詫び】補償と退会手続きのご案内"
+    assert text.normalise(f"Re: {notice}", "> 補償は500円分です。\n> 退会はマイページから").strip() == ""
+    assert text.normalise(f"Fwd: {notice}", f"Fwd: {notice}\n消してください").strip() == "消してください"
+    assert text.normalise("退会希望", "").strip() == "退会希望"  # a subject the sender wrote counts
+    assert classify(subject=f"Re: {notice}", body="> 補償は500円分です。\n> 退会はマイページから").labels == ["other"]
+
+
+def test_a_web_form_category_is_a_hint_only_when_the_message_says_nothing() -> None:
+    form = "お名前: 山田\nお問い合わせ種別: 補償について\nお問い合わせ内容: {message}\n会員番号: LG0012345"
+    with_message = text.normalise("", form.format(message="退会手続きをお願いします。"))
+    assert "補償" not in with_message
+    assert "退会手続きをお願いします" in with_message
+    assert "補償" in text.normalise("", form.format(message=""))
+    assert "補償" in text.normalise("", "[種別] 補償\n[内容] ")
+    assert "補償" not in text.normalise("", "[種別] 補償\n[内容] 消して")
+
+
 def test_other_never_comes_with_another_label() -> None:
     for row in evaluate.load()[:200]:
         labels = classify(subject=row["subject"], body=row["body"]).labels

@@ -158,7 +158,7 @@ class Command(BaseCommand):
         )
         if not options["no_cv"]:
             report["cross_validation"] = evaluate.cross_validate(train.load_corpus())
-        for name, path in (("labelled", evaluate.DATA), ("heldout", evaluate.HELDOUT)):
+        for name, path in (("labelled", evaluate.DATA), ("heldout", evaluate.HELDOUT), ("dev", evaluate.DEV)):
             report[name] = evaluate.evaluate_file(path) if path.exists() else None
         cv, held = report.get("cross_validation"), report["evaluation"]
         if cv and held:
