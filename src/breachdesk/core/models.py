@@ -51,6 +51,12 @@ class IncidentKey(BaseModel):
     incident = models.OneToOneField("incidents.Incident", on_delete=models.PROTECT, related_name="data_key")
     wrapped_key = models.BinaryField(null=True, editable=False)
     destroyed_at = models.DateTimeField(null=True, blank=True)
+    # The generation of ``wrapped_key`` (1 for the first key; each ``keys rotate-data`` adds one). Every v2 value
+    # names the generation it was encrypted with. While a rotation runs, the previous key stays here so that values
+    # not yet re-encrypted can still be read; the rotation clears it when none is left.
+    generation = models.PositiveIntegerField(default=1)
+    previous_wrapped_key = models.BinaryField(null=True, editable=False)
+    previous_generation = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("incident data key")
