@@ -10,6 +10,7 @@ and format it names and writes it back as v2 under the cipher's newest generatio
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +38,8 @@ class EncryptedTable:
 
     ``columns`` maps each binary column to the field label its values are bound to. ``reindex`` (optional) returns
     the blind-index columns computed from the decrypted values (keyed by label). ``file_label`` names the label of an
-    encrypted file whose path (under MEDIA_ROOT) is in the column ``file_column``. ``rows_of`` overrides how the
-    rows of an incident are found (default: ``incident_id``); ``row_id_of`` overrides where a row's id comes from
+    encrypted file whose path (under MEDIA_ROOT) is in the column ``file_column``. ``incident_lookup`` says how
+    the rows of an incident are found (default: ``incident_id``); ``row_id_of`` overrides where a row's id comes from
     (a snapshot table binds to the live row it copies).
     """
 
@@ -76,16 +77,22 @@ def _is_v1(blob: bytes | memoryview | None) -> bool:
 
 def _file_rewrite(
     path: Path, text: str | None, cipher: IncidentCipher, spec: EncryptedTable, row: bytes, *, to_v1: bool = False
-) -> None:
+) -> Path:
+    """Write the file's content again under ``cipher`` next to the old file; return the new file's path.
+
+    The row is pointed at the new file in the batch's transaction and the old file is deleted only once that commits,
+    so a rolled-back batch leaves the row with the old file, which still matches it.
+    """
     assert spec.file_label is not None
     if to_v1:
         blob = cipher.encrypt_v1(spec.file_label, text) or b""
     else:
         blob = cipher.encrypt(spec.file_label, text, table=spec.table, row=row) or b""
-    temporary = path.with_name(path.name + ".rekey")
-    with open(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+    target = path.with_name(f"{uuid.uuid4().hex}{path.suffix}")
+    with open(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
         out.write(blob)
-    os.replace(temporary, path)
+    transaction.on_commit(lambda: path.unlink(missing_ok=True))
+    return target
 
 
 def table_reencrypt(
@@ -119,7 +126,7 @@ def table_reencrypt(
         current = cipher() if callable(cipher) else cipher
         with transaction.atomic():
             qs = base if last is None else base.filter(pk__gt=last)
-            rows = list(qs.select_for_update().values(*wanted)[:batch_size])
+            rows = list(qs.select_for_update(of=("self",)).values(*wanted)[:batch_size])
             if not rows:
                 break
             last = rows[-1]["pk"]
@@ -168,7 +175,10 @@ def table_reencrypt(
                 if path is not None:
                     assert spec.file_label is not None
                     text = current.decrypt(spec.file_label, path.read_bytes(), table=spec.table, row=old_row)
-                    _file_rewrite(path, text, current, spec, row_id, to_v1=to_v1)
+                    assert spec.file_column is not None
+                    assert media_root is not None
+                    target = _file_rewrite(path, text, current, spec, row_id, to_v1=to_v1)
+                    changes[spec.file_column] = str(target.relative_to(media_root))
                 model.objects.filter(pk=row["pk"]).update(**changes)
                 rewritten += 1
             if orphans and spec.orphan_delete:
