@@ -14,7 +14,10 @@ The steps, each safe to interrupt (running the command again resumes where it st
 4. **Retire** (one transaction): the previous key is erased, the key generation moves again, and a timeline event
    ``crypto.data_key_rotated`` records the generations and the rows rewritten.
 
-A shred at any point wins: the walk re-reads the cipher for every batch and stops with ``KeyDestroyed``.
+A shred at any point wins: the walk re-reads the cipher for every batch and stops with ``KeyDestroyed``. An import
+job holds the cipher it started with for its whole run, so a rotation does not start while one runs, and does not
+retire the old key while one (started in the settle window) still does: it stops, both keys stay, and running the
+command again after the import finishes completes it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,13 @@ DATA_KEY_ROTATED = "crypto.data_key_rotated"
 MAX_WALKS = 5
 
 
+def _import_running(incident: Incident) -> bool:
+    """Tell whether an import job of the incident is running: it encrypts with the cipher it started with."""
+    from breachdesk.registry.models import ImportJob, JobStatus
+
+    return ImportJob.objects.filter(incident=incident, status=JobStatus.RUNNING).exists()
+
+
 def _start(*, incident: Incident) -> tuple[int, bool]:
     """Put a new data key in place (or find the rotation already under way); return its generation, and if new."""
     with transaction.atomic():
@@ -45,6 +55,11 @@ def _start(*, incident: Incident) -> tuple[int, bool]:
             raise Conflict("The incident's data key was destroyed: there is nothing to rotate.", code="crypto.shredded")
         if key.previous_wrapped_key is not None:
             return key.generation, False  # an earlier run stopped half-way: finish it
+        if _import_running(incident):
+            raise Conflict(
+                "An import is running for this incident; rotate its data key when the import has finished.",
+                code="crypto.import_running",
+            )
         old = crypto.unwrap_data_key(incident_id=incident.pk, wrapped=bytes(key.wrapped_key), generation=key.generation)
         new_generation = key.generation + 1
         key.previous_wrapped_key = crypto.wrap_data_key(
@@ -89,6 +104,13 @@ def data_key_rotate(
     else:
         raise Conflict(
             "Values under the previous key kept appearing; run the rotation again.", code="crypto.rotation_unsettled"
+        )
+    if _import_running(incident):
+        # An import that started in the moment before the new key was seen may still write with the old one: keep
+        # both keys until it ends (everything reads meanwhile), then run the command again to finish.
+        raise Conflict(
+            "An import started during the rotation is still running; run the rotation again when it has finished.",
+            code="crypto.import_running",
         )
     with transaction.atomic():
         key = IncidentKey.objects.select_for_update().get(incident=incident)

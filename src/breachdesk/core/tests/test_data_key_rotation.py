@@ -171,3 +171,25 @@ def test_rotate_data_needs_a_known_incident(world: World) -> None:
         call_command("keys", "rotate-data")
     with pytest.raises(CommandError, match="No incident"):
         call_command("keys", "rotate-data", "--incident", "nope")
+
+
+def test_a_rotation_waits_for_a_running_import(people: World) -> None:
+    from breachdesk.registry.models import ImportJob, JobStatus
+
+    world = people
+    job = ImportJob.objects.create(incident=world.incident, file_name="big.csv", status=JobStatus.RUNNING)
+    with pytest.raises(ApplicationError, match="import is running"):
+        data_key_rotate(incident=world.incident, actor="test", settle_seconds=0)
+    assert _key(world).generation == 1  # nothing started
+    # An import that began as the new key appeared: the walk runs, but the old key stays until the import ends.
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+    _start(incident=world.incident)
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING)
+    with pytest.raises(ApplicationError, match="still running"):
+        data_key_rotate(incident=world.incident, actor="test", settle_seconds=0)
+    assert _key(world).previous_wrapped_key is not None
+    assert Person.objects.get(pk=world.person.pk).email is not None
+    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+    report = data_key_rotate(incident=world.incident, actor="test", settle_seconds=0)
+    assert report["resumed"] is True
+    assert _key(world).previous_wrapped_key is None
