@@ -45,7 +45,7 @@ def fill(incident: Any, people: int, inquiries: int, tmp: str) -> str:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from breachdesk.core.crypto import cipher_for
+    from breachdesk.core.crypto import cipher_for, new_row_id
     from breachdesk.inquiries import labels as vocabulary
     from breachdesk.inquiries.classify import classify
     from breachdesk.inquiries.classify.evaluate import load
@@ -68,14 +68,17 @@ def fill(incident: Any, people: int, inquiries: int, tmp: str) -> str:
         received = now - timedelta(minutes=rng.randrange(0, 60 * 24 * 30))
         email = f"user{rng.randrange(people)}@example.jp"
         answered = rng.random() < 0.6
+        row_id = new_row_id()
+        at: dict[str, Any] = {"table": "inquiries.inquiry", "row": row_id}
         batch.append(
             Inquiry(
+                aad_id=row_id,
                 incident=incident,
                 token=f"B{n:09d}",
                 channel="email",
                 status=InquiryStatus.ANSWERED if answered else InquiryStatus.OPEN,
-                subject_enc=cipher.encrypt("inquiry.subject", row["subject"] or "お問い合わせ"),
-                sender_email_enc=cipher.encrypt("inquiry.sender_email", email),
+                subject_enc=cipher.encrypt("inquiry.subject", row["subject"] or "お問い合わせ", **at),
+                sender_email_enc=cipher.encrypt("inquiry.sender_email", email, **at),
                 bidx_sender_email=cipher.blind_index("email", email),
                 has_email=True,
                 labels=labels,

@@ -45,17 +45,20 @@ class ChainReport:
         }
 
 
-def chain_verify(rows: Iterable[Any], digest_of: Callable[[Any], str]) -> ChainReport:
+def chain_verify(
+    rows: Iterable[Any], digest_of: Callable[[Any], str], *, start_seq: int = 0, start_hash: str = GENESIS
+) -> ChainReport:
     """Walk ``rows`` (by ``seq``, each with ``pk``, ``seq``, ``prev_hash``, ``hash``) and report the first break.
 
-    ``digest_of`` recomputes a row's hash from its content; sequence numbers must run 1, 2, … without a gap.
+    ``digest_of`` recomputes a row's hash from its content; sequence numbers must run 1, 2, … without a gap, or,
+    for a chain whose oldest rows were pruned, from ``start_seq + 1`` on, linked to ``start_hash``.
     """
-    prev = GENESIS
+    prev = start_hash
     count = 0
     for row in rows:
         count += 1
-        if row.seq != count:
-            return ChainReport(False, count, row.pk, row.seq, f"expected sequence {count}")
+        if row.seq != start_seq + count:
+            return ChainReport(False, count, row.pk, row.seq, f"expected sequence {start_seq + count}")
         if row.prev_hash != prev:
             return ChainReport(False, count, row.pk, row.seq, "previous hash does not match")
         if digest_of(row) != row.hash:

@@ -51,6 +51,12 @@ class IncidentKey(BaseModel):
     incident = models.OneToOneField("incidents.Incident", on_delete=models.PROTECT, related_name="data_key")
     wrapped_key = models.BinaryField(null=True, editable=False)
     destroyed_at = models.DateTimeField(null=True, blank=True)
+    # The generation of ``wrapped_key`` (1 for the first key; each ``keys rotate-data`` adds one). Every v2 value
+    # names the generation it was encrypted with. While a rotation runs, the previous key stays here so that values
+    # not yet re-encrypted can still be read; the rotation clears it when none is left.
+    generation = models.PositiveIntegerField(default=1)
+    previous_wrapped_key = models.BinaryField(null=True, editable=False)
+    previous_generation = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("incident data key")
@@ -95,8 +101,10 @@ class AccessEvent(models.Model):
     """Record one read of personal data: who, when, which incident, which object, which fields or file, which route.
 
     Written only through ``core.access_log``; rows are never updated, and each is hash-chained to the incident's
-    previous read like the timeline, so a deleted or altered row breaks the chain. ``object`` is ``person:<id>``,
-    ``inquiry:<id>``, ``attachment:<id>``, ``export:<id>`` or ``job-file:<id>``; no personal data is stored here.
+    previous read like the timeline, so a deleted or altered row breaks the chain. The only deletion is the retention
+    prune (``access_log.prune``), which removes the oldest reads and moves the incident's ``AccessLogAnchor``.
+    ``object`` is ``person:<id>``, ``inquiry:<id>``, ``attachment:<id>``, ``export:<id>`` or ``job-file:<id>``;
+    no personal data is stored here.
     """
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="access_events")
@@ -120,3 +128,25 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id}#{self.seq} {self.object}"
+
+
+class AccessLogAnchor(models.Model):
+    """Hold where an incident's access log now starts after a retention prune: the last removed read's seq and hash.
+
+    The chain check starts from here instead of the genesis hash, so the remaining reads stay verifiable. Each prune
+    also writes the anchor's values into a timeline event (``access_log.pruned``), so a forged anchor (rows deleted
+    without a prune) disagrees with the hash-chained timeline.
+    """
+
+    incident = models.OneToOneField("incidents.Incident", on_delete=models.PROTECT, related_name="access_log_anchor")
+    seq = models.PositiveIntegerField(_("last removed sequence"))
+    hash = models.CharField(_("last removed hash"), max_length=64)
+    pruned = models.PositiveIntegerField(_("reads removed"), default=0)
+    pruned_at = models.DateTimeField(_("pruned at"))
+
+    class Meta:
+        verbose_name = _("access log anchor")
+        verbose_name_plural = _("access log anchors")
+
+    def __str__(self) -> str:
+        return f"access log of incident {self.incident_id} from #{self.seq + 1}"

@@ -44,8 +44,12 @@ def data_key_destroy(*, incident: Incident, actor: Any, reason: str = "") -> Inc
         if key.destroyed_at is not None:
             raise Conflict("The data key was already destroyed.", code="crypto.key_already_destroyed")
         key.wrapped_key = None
+        key.previous_wrapped_key = None  # a rotation under way keeps the previous key here: it goes too
+        key.previous_generation = None
         key.destroyed_at = timezone.now()
-        key.save(update_fields=["wrapped_key", "destroyed_at", "updated_at"])
+        key.save(
+            update_fields=["wrapped_key", "previous_wrapped_key", "previous_generation", "destroyed_at", "updated_at"]
+        )
         crypto.key_generation_bump()
         timeline.record(incident=incident, actor=actor, kind=KEY_DESTROYED, data={"reason": reason})
     crypto.forget_cipher(incident.pk)
@@ -80,8 +84,15 @@ def data_keys_rewrap(*, actor: Any, dry_run: bool = False) -> dict[str, int]:
                 continue
             try:
                 data_key, opened_by = crypto.unwrap_data_key_with(
-                    incident_id=key.incident_id, wrapped=bytes(key.wrapped_key)
+                    incident_id=key.incident_id, wrapped=bytes(key.wrapped_key), generation=key.generation
                 )
+                previous = None
+                if key.previous_wrapped_key is not None and key.previous_generation is not None:
+                    previous = crypto.unwrap_data_key(
+                        incident_id=key.incident_id,
+                        wrapped=bytes(key.previous_wrapped_key),
+                        generation=key.previous_generation,
+                    )
             except crypto.DecryptionFailed:
                 counts["unreadable"] += 1
                 continue
@@ -91,8 +102,14 @@ def data_keys_rewrap(*, actor: Any, dry_run: bool = False) -> dict[str, int]:
             counts["rewrapped"] += 1
             if dry_run:
                 continue
-            key.wrapped_key = crypto.wrap_data_key(incident_id=key.incident_id, data_key=data_key)
-            key.save(update_fields=["wrapped_key", "updated_at"])
+            key.wrapped_key = crypto.wrap_data_key(
+                incident_id=key.incident_id, data_key=data_key, generation=key.generation
+            )
+            if previous is not None:  # a data-key rotation is under way: its previous key moves too
+                key.previous_wrapped_key = crypto.wrap_data_key(
+                    incident_id=key.incident_id, data_key=previous, generation=key.previous_generation or 1
+                )
+            key.save(update_fields=["wrapped_key", "previous_wrapped_key", "updated_at"])
             timeline.record(incident=key.incident, actor=actor, kind=KEY_REWRAPPED, data={})
         crypto.forget_cipher(key.incident_id)
     return counts

@@ -71,6 +71,14 @@ class Incident(BaseModel):
     org_role = models.CharField(_("our role"), max_length=12, choices=OrgRole.choices, default=OrgRole.CONTROLLER)
     principal = models.CharField(_("principal (委託元)"), max_length=200, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # How long the access log keeps a read of this incident's personal data; empty keeps every read until the
+    # incident is shredded. ``breachdesk access-log --prune`` removes older reads and anchors the chain.
+    access_log_retention_days = models.PositiveIntegerField(
+        _("access log retention (days)"),
+        null=True,
+        blank=True,
+        help_text=_("Reads older than this are removed from the access log; empty keeps them all."),
+    )
 
     class Meta:
         ordering = ["-aware_at", "code"]

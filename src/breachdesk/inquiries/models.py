@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from breachdesk.core.crypto import EncryptedField
+from breachdesk.core.crypto import EncryptedField, row_id_field
 from breachdesk.core.models import BaseModel
 from breachdesk.inquiries import labels as label_vocabulary
 
@@ -58,6 +58,7 @@ class DeskConfig(BaseModel):
     imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
     imap_security = models.CharField(max_length=10, choices=Security.choices, default=Security.SSL)
     imap_username = models.CharField(_("IMAP user"), max_length=200, blank=True)
+    aad_id = row_id_field()
     imap_password_enc = models.BinaryField(null=True, editable=False)
     imap_folder = models.CharField(max_length=200, default="INBOX")
     imap_ca_file = models.CharField(_("CA file"), max_length=500, blank=True)
@@ -89,6 +90,7 @@ class Inquiry(BaseModel):
     token = models.CharField(max_length=16, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     status = models.CharField(_("status"), max_length=10, choices=InquiryStatus.choices, default=InquiryStatus.OPEN)
+    aad_id = row_id_field()
     subject_enc = models.BinaryField(null=True, editable=False)
     sender_name_enc = models.BinaryField(null=True, editable=False)
     sender_email_enc = models.BinaryField(null=True, editable=False)
@@ -171,6 +173,7 @@ class Message(BaseModel):
     kind = models.CharField(max_length=10, choices=MessageKind.choices)
     at = models.DateTimeField(db_index=True)
     bidx_message_id = models.BinaryField(null=True, editable=False)
+    aad_id = row_id_field()
     message_id_enc = models.BinaryField(null=True, editable=False)
     references_enc = models.BinaryField(null=True, editable=False)
     from_enc = models.BinaryField(null=True, editable=False)
@@ -203,6 +206,7 @@ class Attachment(BaseModel):
 
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    aad_id = row_id_field()
     filename_enc = models.BinaryField(null=True, editable=False)
     content_type = models.CharField(max_length=120)
     size = models.BigIntegerField()
@@ -356,6 +360,7 @@ class Reply(BaseModel):
     inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="replies")
     kind = models.CharField(max_length=24, choices=ReplyKind.choices, default=ReplyKind.ANSWER)
     status = models.CharField(_("status"), max_length=10, choices=ReplyStatus.choices, default=ReplyStatus.DRAFT)
+    aad_id = row_id_field()
     body_enc = models.BinaryField(null=True, editable=False)
     assembled_enc = models.BinaryField(null=True, editable=False)
     comment_enc = models.BinaryField(null=True, editable=False)

@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 
 from breachdesk.core import ratelimit
 from breachdesk.core.crypto import cipher_for
+from breachdesk.core.models import IncidentKey
 from breachdesk.incidents.models import Incident
 from breachdesk.notices import counters
 from breachdesk.notices.models import SelfCheckMethod, SelfCheckRequest, SelfCheckState
@@ -62,6 +63,10 @@ def _claim(incident_id: int | None) -> tuple[str, list[SelfCheckRequest]]:
     stale = SelfCheckRequest.objects.filter(state=SelfCheckState.CLAIMED, created_at__lt=timezone.now() - STALE_CLAIM)
     if incident_id is not None:
         pending, stale = pending.filter(incident_id=incident_id), stale.filter(incident_id=incident_id)
+    # While an incident's data key is being rotated, its people carry indexes of either key: its requests wait in the
+    # queue until the rotation ends (minutes), so none is answered "not found" by mistake.
+    rotating = IncidentKey.objects.exclude(previous_wrapped_key=None).values("incident_id")
+    pending = pending.exclude(incident_id__in=rotating)
     # A crashed worker's rows go back to the queue: mailing a self-check result twice does no harm.
     stale.update(state=SelfCheckState.PENDING, claim_token="")
     ids = list(pending.order_by("created_at", "id").values_list("pk", flat=True)[:BATCH])
@@ -91,8 +96,9 @@ def _find_person(request: SelfCheckRequest) -> Any:
         born = date.fromisoformat(person.birth_date)
     except ValueError:
         return None
-    expected = cipher_for(request.incident_id).index_normalized(BIRTH_INDEX, born.isoformat())
-    return person if hmac.compare_digest(expected, bytes(request.birth_digest)) else None
+    given = bytes(request.birth_digest)
+    candidates = cipher_for(request.incident_id).indexes_normalized(BIRTH_INDEX, born.isoformat())
+    return person if any([hmac.compare_digest(expected, given) for expected in candidates]) else None
 
 
 def selfcheck_message(*, incident: Incident, person: Any) -> tuple[str, str, str]:

@@ -185,7 +185,7 @@ def outbound_guard_check(*, message: OutboundMessage) -> GuardVerdict:
         )
     cipher = cipher_for(incident_id)
     if message.person_id is not None and recipient not in allowed:
-        owners = _people_with(incident_id, "bidx_email", [cipher.blind_index("email", recipient)])
+        owners = _people_with(incident_id, "bidx_email", cipher.blind_indexes("email", recipient))
         if message.person_id not in owners:
             violations.append(
                 Violation("guard.not_the_person", "The recipient's address is not the address of this person.")
@@ -194,12 +194,12 @@ def outbound_guard_check(*, message: OutboundMessage) -> GuardVerdict:
     emails, phones, sensitive = _identifiers(text)
     for kind in sorted(set(sensitive)):
         violations.append(Violation("guard.sensitive_identifier", f"The message contains a {kind.replace('_', ' ')}."))
-    others = _people_with(incident_id, "bidx_email", (cipher.blind_index("email", e) for e in emails))
-    others |= _people_with(incident_id, "bidx_phone", (cipher.blind_index("phone", p) for p in phones))
+    others = _people_with(incident_id, "bidx_email", (d for e in emails for d in cipher.blind_indexes("email", e)))
+    others |= _people_with(incident_id, "bidx_phone", (d for p in phones for d in cipher.blind_indexes("phone", p)))
     if message.person_id is not None:
         others.discard(message.person_id)
     else:
-        others -= _people_with(incident_id, "bidx_email", [cipher.blind_index("email", recipient)])
+        others -= _people_with(incident_id, "bidx_email", cipher.blind_indexes("email", recipient))
     if others:
         violations.append(
             Violation(

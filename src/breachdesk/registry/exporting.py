@@ -29,6 +29,9 @@ HEADER = [
 ]
 
 
+TABLE = "registry.person"
+
+
 def rows(*, incident: Incident, masked: bool) -> Any:
     """Yield the header and one row per person, decrypted and (unless ``masked`` is false) masked."""
     cipher = cipher_for(incident.pk)
@@ -36,12 +39,16 @@ def rows(*, incident: Incident, masked: bool) -> Any:
     people = (
         Person.objects.filter(incident=incident)
         .order_by("id")
-        .values_list(*ENCRYPTED.values(), "affected", "items", "source")
+        .values_list(*ENCRYPTED.values(), "affected", "items", "source", "aad_id")
     )
     labels = list(ENCRYPTED)
     width = len(labels)
     for row in people.iterator(chunk_size=2000):
-        values = [cipher.decrypt(label, blob) or "" for label, blob in zip(labels, row[:width], strict=True)]
+        aad_id = row[width + 3]
+        values = [
+            cipher.decrypt(label, blob, table=TABLE, row=aad_id) or ""
+            for label, blob in zip(labels, row[:width], strict=True)
+        ]
         if masked:
             values = [mask(label, value) for label, value in zip(labels, values, strict=True)]
         yield safe_row(

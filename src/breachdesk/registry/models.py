@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from breachdesk.core.crypto import EncryptedField
+from breachdesk.core.crypto import EncryptedField, row_id_field
 from breachdesk.core.models import BaseModel
 from breachdesk.registry import items as item_vocabulary
 
@@ -119,6 +119,7 @@ class Person(models.Model):
     incident = models.ForeignKey(
         "incidents.Incident", on_delete=models.PROTECT, related_name="registry_people", db_index=False
     )
+    aad_id = row_id_field()
     member_id_enc = models.BinaryField(null=True, editable=False)
     bidx_member = models.BinaryField(null=True, editable=False)
     bidx_email = models.BinaryField(null=True, editable=False)

@@ -20,11 +20,12 @@ def _index_filter(*, incident: Incident, email: str | None, phone: str | None, m
     if len(given) != 1:
         raise ValidationFailed("Give exactly one of email, phone or member ID.", code="registry.lookup_args")
     kind, value = given[0]
-    digest = cipher_for(incident.pk).blind_index(kind, value)  # type: ignore[arg-type]
-    if digest is None:
+    # Every live key generation's index: during a data-key rotation some rows still carry the previous one.
+    digests = cipher_for(incident.pk).blind_indexes(kind, value)  # type: ignore[arg-type]
+    if not digests:
         raise ValidationFailed(f"That is not a valid {kind.replace('_', ' ')}.", code="registry.lookup_value")
     column = {"email": "bidx_email", "phone": "bidx_phone", "member_id": "bidx_member"}[kind]
-    return Q(**{column: digest})
+    return Q(**{f"{column}__in": digests})
 
 
 def person_lookup(
@@ -48,9 +49,9 @@ def person_search(
         cipher = cipher_for(incident.pk)
         condition = Q(pk__in=[])
         for kind, column in (("email", "bidx_email"), ("phone", "bidx_phone"), ("member_id", "bidx_member")):
-            digest = cipher.blind_index(kind, query)  # type: ignore[arg-type]
-            if digest is not None:
-                condition |= Q(**{column: digest})
+            digests = cipher.blind_indexes(kind, query)  # type: ignore[arg-type]
+            if digests:
+                condition |= Q(**{f"{column}__in": digests})
         qs = qs.filter(condition)
     if affected is not None:
         qs = qs.filter(affected=affected)

@@ -38,14 +38,16 @@ def people_insert(incident: Any, n: int, *, domain: str = "crash.example") -> No
     from django.utils import timezone
 
     from breachdesk.campaigns.bulk import _insert, db_time
-    from breachdesk.core.crypto import cipher_for
+    from breachdesk.core.crypto import cipher_for, new_row_id
     from breachdesk.registry import items
 
+    PERSON = "registry.person"
     cipher = cipher_for(incident.pk)
     stamp = db_time(timezone.now())
     mask = items.mask_of(["name", "email"])
     columns = (
         "incident_id",
+        "aad_id",
         "member_id_enc",
         "bidx_member",
         "bidx_email",
@@ -61,13 +63,15 @@ def people_insert(incident: Any, n: int, *, domain: str = "crash.example") -> No
     def rows() -> Any:
         for i in range(n):
             address = f"member{i}@{domain}"
+            row = new_row_id()
             yield (
                 incident.pk,
-                cipher.encrypt("member_id", f"K{i:09d}"),
+                row,
+                cipher.encrypt("member_id", f"K{i:09d}", table=PERSON, row=row),
                 cipher.blind_index("member_id", f"K{i:09d}"),
                 cipher.blind_index("email", address),
-                cipher.encrypt("name", f"会員 {i}"),
-                cipher.encrypt("email", address),
+                cipher.encrypt("name", f"会員 {i}", table=PERSON, row=row),
+                cipher.encrypt("email", address, table=PERSON, row=row),
                 True,
                 mask,
                 "master",

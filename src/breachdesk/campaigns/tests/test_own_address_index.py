@@ -24,7 +24,9 @@ def test_an_address_moved_into_a_persons_encrypted_column_is_blocked(
     victim = add_person(email="victim@example.jp")
     # A restored backup or a bad migration puts someone else's address into this person's encrypted column; the
     # decrypted value agrees with itself, but not with the index computed from the person's own address.
-    planted = cipher_for(victim.incident_id).encrypt("email", "someone.else@example.jp")
+    planted = cipher_for(victim.incident_id).encrypt(
+        "email", "someone.else@example.jp", table="registry.person", row=victim.aad_id
+    )
     Person.objects.filter(pk=victim.pk).update(email_enc=planted)
     campaign = started(team)
     report = worker.campaign_work(campaign_id=campaign.pk, clock=clock)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -12,39 +13,42 @@ from breachdesk.core.errors import KeyDestroyed
 from breachdesk.core.models import IncidentKey, TimelineEvent
 from breachdesk.testing.fixtures import World
 
+ROW = bytes(range(16))
+AT: dict[str, Any] = {"table": "registry.person", "row": ROW}  # where the test values live: a table and a row id
+
 
 def test_a_cipher_round_trips_text_including_japanese() -> None:
     cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
-    blob = cipher.encrypt("name", "山田 太郎")
+    blob = cipher.encrypt("name", "山田 太郎", **AT)
     assert blob is not None
     assert "山田".encode() not in blob
-    assert cipher.decrypt("name", blob) == "山田 太郎"
+    assert cipher.decrypt("name", blob, **AT) == "山田 太郎"
 
 
 def test_the_same_value_encrypts_differently_each_time() -> None:
     cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
-    assert cipher.encrypt("email", "a@example.jp") != cipher.encrypt("email", "a@example.jp")
+    assert cipher.encrypt("email", "a@example.jp", **AT) != cipher.encrypt("email", "a@example.jp", **AT)
 
 
 def test_a_value_moved_to_another_column_does_not_decrypt() -> None:
     cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
-    blob = cipher.encrypt("email", "a@example.jp")
+    blob = cipher.encrypt("email", "a@example.jp", **AT)
     with pytest.raises(crypto.DecryptionFailed, match="phone"):
-        cipher.decrypt("phone", blob)
+        cipher.decrypt("phone", blob, **AT)
 
 
 def test_a_flipped_bit_is_detected() -> None:
     cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
-    blob = bytearray(cipher.encrypt("name", "佐藤") or b"")
+    blob = bytearray(cipher.encrypt("name", "佐藤", **AT) or b"")
     blob[-1] ^= 1
     with pytest.raises(crypto.DecryptionFailed):
-        cipher.decrypt("name", bytes(blob))
+        cipher.decrypt("name", bytes(blob), **AT)
 
 
 def test_empty_values_stay_empty() -> None:
     cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
-    assert cipher.encrypt("name", "") is None
-    assert cipher.decrypt("name", None) is None
+    assert cipher.encrypt("name", "", **AT) is None
+    assert cipher.decrypt("name", None, **AT) is None
     assert cipher.blind_index("email", "") is None
 
 
@@ -95,6 +99,7 @@ class _Probe(models.Model):
     """Stand in for a registry row: an incident id, an encrypted column and a blind index."""
 
     incident_id = 0
+    aad_id = None
     name_enc = None
     email_enc = None
     name = crypto.EncryptedField("name_enc")
@@ -114,8 +119,10 @@ def test_the_model_field_and_the_bulk_path_produce_interchangeable_bytes(world: 
     probe.incident_id = world.incident.pk
     probe.name = "鈴木 花子"
     assert isinstance(probe.name_enc, bytes)
-    assert crypto.cipher_for(world.incident.pk).decrypt("name", probe.name_enc) == "鈴木 花子"
-    probe.email_enc = crypto.cipher_for(world.incident.pk).encrypt("email", "hanako@example.jp")
+    assert probe.aad_id is not None  # the row got its id with its first value
+    place: dict[str, Any] = {"table": "core._probe", "row": probe.aad_id}
+    assert crypto.cipher_for(world.incident.pk).decrypt("name", probe.name_enc, **place) == "鈴木 花子"
+    probe.email_enc = crypto.cipher_for(world.incident.pk).encrypt("email", "hanako@example.jp", **place)
     assert probe.email == "hanako@example.jp"
 
 
@@ -124,27 +131,27 @@ def test_a_blind_index_lookup_finds_the_person_it_was_made_for(world: World) -> 
     """Store indexes for three people as rows and find one of them by a differently written email."""
     cipher = crypto.cipher_for(world.incident.pk)
     people = {"taro@example.jp": "太郎", "hanako@example.jp": "花子", "jiro@example.jp": "次郎"}
-    stored = {cipher.blind_index("email", email): cipher.encrypt("name", name) for email, name in people.items()}
+    stored = {cipher.blind_index("email", email): cipher.encrypt("name", name, **AT) for email, name in people.items()}
     found = stored.get(cipher.blind_index("email", "  HANAKO@example.JP"))
-    assert cipher.decrypt("name", found) == "花子"
+    assert cipher.decrypt("name", found, **AT) == "花子"
 
 
 @pytest.mark.django_db
 def test_after_shred_decryption_fails_with_a_clear_error(world: World) -> None:
-    blob = crypto.cipher_for(world.incident.pk).encrypt("name", "山田 太郎")
+    blob = crypto.cipher_for(world.incident.pk).encrypt("name", "山田 太郎", **AT)
     call_command("shred", "--incident", world.incident.code, "--yes", "--reason", "closure")
     key = IncidentKey.objects.get(incident=world.incident)
     assert key.wrapped_key is None
     assert key.destroyed_at is not None
     with pytest.raises(KeyDestroyed, match="destroyed"):
-        crypto.cipher_for(world.incident.pk).decrypt("name", blob)
+        crypto.cipher_for(world.incident.pk).decrypt("name", blob, **AT)
     event = TimelineEvent.objects.filter(incident=world.incident, kind="crypto.key_destroyed").get()
     assert event.data == {"reason": "closure"}
     purged = TimelineEvent.objects.filter(incident=world.incident).order_by("-seq").first()
     assert purged is not None
     assert purged.kind == "crypto.files_purged"  # the files go right after the key
     # The other incident's key is untouched.
-    assert crypto.cipher_for(world.other_incident.pk).encrypt("name", "x") is not None
+    assert crypto.cipher_for(world.other_incident.pk).encrypt("name", "x", **AT) is not None
 
 
 @pytest.mark.django_db
@@ -180,7 +187,73 @@ def test_a_new_data_key_for_an_incident_id_replaces_the_cipher_cached_for_it(wor
     data_key_create(incident=incident)
     now = crypto.cipher_for(incident.pk)
     assert now is not earlier
-    blob = now.encrypt("email", "a@example.jp")
+    blob = now.encrypt("email", "a@example.jp", **AT)
     with pytest.raises(crypto.DecryptionFailed):
-        earlier.decrypt("email", blob)
-    assert crypto.cipher_for(incident.pk).decrypt("email", blob) == "a@example.jp"
+        earlier.decrypt("email", blob, **AT)
+    assert crypto.cipher_for(incident.pk).decrypt("email", blob, **AT) == "a@example.jp"
+
+
+def _cipher() -> crypto.IncidentCipher:
+    return crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32))
+
+
+def test_a_value_copied_to_another_row_does_not_decrypt() -> None:
+    cipher = _cipher()
+    blob = cipher.encrypt("email", "a@example.jp", table="registry.person", row=ROW)
+    other_row = bytes(reversed(ROW))
+    with pytest.raises(crypto.DecryptionFailed, match=r"registry\.person\.email does not belong here"):
+        cipher.decrypt("email", blob, table="registry.person", row=other_row)
+    assert cipher.decrypt("email", blob, table="registry.person", row=ROW) == "a@example.jp"
+
+
+def test_a_value_copied_to_another_table_or_incident_does_not_decrypt() -> None:
+    data_key = os.urandom(32)
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=data_key)
+    blob = cipher.encrypt("name", "佐藤", table="registry.person", row=ROW)
+    with pytest.raises(crypto.DecryptionFailed):
+        cipher.decrypt("name", blob, table="inquiries.inquiry", row=ROW)
+    # The same key under another incident id (a restore that reused keys) still refuses: the incident is bound too.
+    other = crypto.IncidentCipher.from_data_key(incident_id=2, data_key=data_key)
+    with pytest.raises(crypto.DecryptionFailed):
+        other.decrypt("name", blob, table="registry.person", row=ROW)
+
+
+def test_a_v2_value_names_its_format_and_key_generation() -> None:
+    cipher = crypto.IncidentCipher.from_data_key(incident_id=1, data_key=os.urandom(32), generation=3)
+    blob = cipher.encrypt("name", "佐藤", **AT)
+    assert blob is not None
+    assert blob[:1] == crypto.FORMAT_V2
+    assert crypto.blob_generation(blob) == 3
+
+
+def test_a_v1_value_still_decrypts_but_only_under_its_label() -> None:
+    cipher = _cipher()
+    old = cipher.encrypt_v1("name", "佐藤")
+    assert old is not None
+    assert old[:1] == crypto.FORMAT_V1
+    assert cipher.decrypt("name", old, **AT) == "佐藤"
+    with pytest.raises(crypto.DecryptionFailed):
+        cipher.decrypt("email", old, **AT)
+
+
+def test_the_associated_data_encoding_is_unambiguous() -> None:
+    """Parts are length-prefixed: moving a character from one part to the next changes the bytes."""
+    one = crypto.value_aad(generation=1, incident_id=1, table="registry.person", row=b"ab", field="cname")
+    two = crypto.value_aad(generation=1, incident_id=1, table="registry.person", row=b"abc", field="name")
+    assert one != two
+    with pytest.raises(crypto.ApplicationError):
+        crypto.value_aad(generation=1, incident_id=1, table="registry.person", row=b"", field="name")
+
+
+@pytest.mark.django_db
+def test_a_stored_value_swapped_between_two_people_does_not_decrypt(world: World) -> None:
+    from breachdesk.registry.models import Person
+    from breachdesk.registry.services import person_create
+
+    other = person_create(incident=world.incident, actor="test", member_id="W-0999", email="other@example.jp")
+    mine = Person.objects.get(pk=world.person.pk)
+    Person.objects.filter(pk=other.pk).update(email_enc=mine.email_enc)  # someone with database access swaps them
+    swapped = Person.objects.get(pk=other.pk)
+    with pytest.raises(crypto.DecryptionFailed, match="does not belong here"):
+        _ = swapped.email
+    assert Person.objects.get(pk=world.person.pk).email == mine.email

@@ -73,7 +73,9 @@ def test_a_shred_deletes_the_incidents_files_and_ends_its_unfinished_jobs(filled
 def test_a_shred_in_another_process_ends_this_processs_cached_key(world: World) -> None:
     """Another process's shred is only a database change: the generation it moved ends the cached cipher here."""
     cipher = crypto.cipher_for(world.incident.pk)
-    assert cipher.decrypt("name", world.person.name_enc) == "見本 花子"
+    assert (
+        cipher.decrypt("name", world.person.name_enc, table="registry.person", row=world.person.aad_id) == "見本 花子"
+    )
     # What another process's shred leaves in the database, without touching this process's cache:
     from breachdesk.core.models import IncidentKey
 

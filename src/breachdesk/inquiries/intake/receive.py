@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from breachdesk.core import jptext
-from breachdesk.core.crypto import cipher_for
+from breachdesk.core.crypto import cipher_for, table_of
 from breachdesk.incidents.models import Incident
 from breachdesk.inquiries import events
 from breachdesk.inquiries import labels as label_vocabulary
@@ -160,7 +160,12 @@ def _store_attachment(message: Message, parsed: ParsedAttachment) -> Attachment:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         directory.chmod(0o700)  # also a directory made by an earlier release
         path = directory / f"{uuid.uuid4().hex}.bin"
-        blob = cipher_for(message.incident_id).encrypt("attachment.content", base64.b64encode(parsed.content).decode())
+        blob = cipher_for(message.incident_id).encrypt(
+            "attachment.content",
+            base64.b64encode(parsed.content).decode(),
+            table=table_of(attachment),
+            row=attachment.aad_id,
+        )
         with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:  # private, like uploads
             out.write(blob or b"")
         attachment.stored_path = str(path.relative_to(settings.MEDIA_ROOT))
@@ -171,7 +176,9 @@ def _store_attachment(message: Message, parsed: ParsedAttachment) -> Attachment:
 def read_attachment(attachment: Attachment) -> bytes:
     """Return the decrypted content of a stored attachment."""
     path = Path(settings.MEDIA_ROOT) / attachment.stored_path
-    text = cipher_for(attachment.incident_id).decrypt("attachment.content", path.read_bytes())
+    text = cipher_for(attachment.incident_id).decrypt(
+        "attachment.content", path.read_bytes(), table=table_of(attachment), row=attachment.aad_id
+    )
     return base64.b64decode(text or "")
 
 

@@ -85,7 +85,7 @@ def test_a_small_attachment_is_stored_encrypted(world: World, settings: Any, tmp
     settings.MEDIA_ROOT = tmp_path
     result = receive_raw(incident=world.incident, raw=mail_with_attachment(size=1000), channel=Channel.EMAIL, actor="t")
     attachment = Attachment.objects.get(message__inquiry=result.inquiry)
-    assert (tmp_path / attachment.stored_path).read_bytes()[:1] == b"\x01"  # the cipher's format byte, not zeros
+    assert (tmp_path / attachment.stored_path).read_bytes()[:1] == b"\x02"  # the cipher's format byte (v2), not zeros
     assert read_attachment(attachment) == b"\x00" * 1000
 
 

@@ -40,6 +40,7 @@ MAIL_CHANNELS = (Channel.EMAIL, Channel.UPLOAD)
 LIST_FIELDS = (
     "id",
     "incident_id",
+    "aad_id",  # the row id the encrypted columns are bound to
     "channel",
     "status",
     "subject_enc",

@@ -164,3 +164,17 @@ def test_the_queue_holds_blind_indexes_only(world: World, published: Any) -> Non
     )
     assert b"hanako" not in stored.lower()
     assert len(bytes(row.bidx)) == 16
+
+
+def test_a_self_check_waits_while_the_incidents_data_key_is_rotated(
+    world: World, published: Any, smtp_sink: Any
+) -> None:
+    """Half-way through a rotation people carry indexes of either key: the request waits, then finds the person."""
+    from breachdesk.core.rotation import _start, data_key_rotate
+
+    _start(incident=world.incident)
+    _post(world, {"email": "HANAKO.MIHON@example.jp"}, ip="192.0.2.1")
+    assert selfcheck_process_batch() == {}
+    assert SelfCheckRequest.objects.count() == 1
+    data_key_rotate(incident=world.incident, actor="test", settle_seconds=0)
+    assert selfcheck_process_batch() == {"sent_affected": 1}

@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 
 from breachdesk.core import jptext
-from breachdesk.core.crypto import FORMAT_VERSION, INDEX_BYTES, NONCE_BYTES, IncidentCipher
+from breachdesk.core.crypto import GENERATION_BYTES, INDEX_BYTES, NONCE_BYTES, ROW_ID_BYTES, IncidentCipher
 from breachdesk.registry.importing.screen import DEDUP_SLOTS, SeenKeys, filter_bits
 from breachdesk.registry.importing.validate import Record
 
@@ -38,6 +38,7 @@ BIDX_COLUMNS = ("bidx_member", "bidx_email", "bidx_phone", "bidx_name_birth", "b
 INSERT_COLUMNS = (
     "incident_id",
     *BIDX_COLUMNS,
+    "aad_id",
     *(c for _, c in ENC_COLUMNS),
     "affected",
     "items",
@@ -47,6 +48,7 @@ INSERT_COLUMNS = (
     "updated_at",
 )
 SNAPSHOT_COLUMNS = (*BIDX_COLUMNS, *(c for _, c in ENC_COLUMNS), "affected", "items", "updated_at")
+PERSON_TABLE = "registry.person"  # the table label in the values' associated data
 ROWS_PER_STATEMENT = 200
 # On PostgreSQL a job refreshes the table's planner statistics once it has written this many rows, and again each
 # time its rows double: without them the planner, seeing a "small" table, answers the duplicate lookups
@@ -105,17 +107,19 @@ _OPAD = bytes((x ^ 0x5C) for x in range(256))
 
 
 class Preparer:
-    """Compute what a record stores: its five blind indexes and its eight encrypted values.
+    """Compute what a record stores: its five blind indexes, a new row id and its eight encrypted values.
 
-    Bytes equal those of ``IncidentCipher.index_normalized`` and ``IncidentCipher.encrypt`` (format byte, a fresh
-    random 96-bit nonce per value, AES-GCM with the column label as associated data); the nonces of one row come
-    from one ``os.urandom`` call.
+    Bytes equal those of ``IncidentCipher.index_normalized`` and ``IncidentCipher.encrypt`` (v2: format byte and key
+    generation, a fresh random 96-bit nonce per value, AES-GCM with ``crypto.value_aad`` of the incident, the people
+    table, the row id and the column label as associated data); the row id and the nonces of one row come from one
+    ``os.urandom`` call.
     """
 
     def __init__(self, cipher: IncidentCipher) -> None:
         self.index = _indexer(cipher)
         self.aead_encrypt = cipher._aead.encrypt
-        self.labels = [(label, label.encode()) for label, _column in ENC_COLUMNS]
+        self.cipher = cipher
+        self.labels = [label for label, _column in ENC_COLUMNS]
 
     def keys(self, record: Record) -> tuple[bytes | None, ...]:
         """Return the five blind indexes of a record, in ``BIDX_COLUMNS`` order."""
@@ -130,17 +134,24 @@ class Preparer:
             index("name_address", f"{name_key}|{address_key(record.address)}") if name_key and record.address else None,
         )
 
-    def encrypted(self, record: Record) -> tuple[bytes | None, ...]:
-        """Return the eight encrypted values of a record, in ``ENC_COLUMNS`` order (``None`` for empty ones)."""
-        nonces = os.urandom(NONCE_BYTES * len(self.labels))
-        out: list[bytes | None] = []
+    def encrypted(self, record: Record, row: bytes | None = None) -> tuple[bytes | None, ...]:
+        """Return the row id and the eight encrypted values of a record (``ENC_COLUMNS`` order, ``None`` if empty).
+
+        Without ``row`` the record gets a new row id (an insert); an update passes the stored row's id.
+        """
+        randomness = os.urandom(ROW_ID_BYTES + NONCE_BYTES * len(self.labels))
+        if row is None:
+            row = randomness[:ROW_ID_BYTES]
+        out: list[bytes | None] = [row]
         encrypt = self.aead_encrypt
-        start = 0
-        for label, aad in self.labels:
+        aad_of = self.cipher.aad
+        start = ROW_ID_BYTES
+        for label in self.labels:
             value = getattr(record, label)
             if value:
-                nonce = nonces[start : start + NONCE_BYTES]
-                out.append(FORMAT_VERSION + nonce + encrypt(nonce, value.encode(), aad))
+                nonce = randomness[start : start + NONCE_BYTES]
+                aad = aad_of(table=PERSON_TABLE, row=row, field=label)
+                out.append(aad[: 1 + GENERATION_BYTES] + nonce + encrypt(nonce, value.encode(), aad))
             else:
                 out.append(None)
             start += NONCE_BYTES
@@ -424,6 +435,11 @@ class BatchWriter:
                 [self.job_id],
             )
         }
+        # An update keeps the stored row's id, so its new values are encrypted again, bound to that id.
+        row_ids = {
+            row[0]: bytes(row[1]) if row[1] is not None else None
+            for row in self.db.select_in(cursor, "SELECT id, aad_id FROM registry_person WHERE 1 = 1", "id", ids, [])
+        }
         fresh = [i for i in ids if i not in own]
         counts.duplicates += len(ids) - len(fresh)
         counts.updated += len(fresh)
@@ -436,7 +452,8 @@ class BatchWriter:
         params = []
         for person_id, position in updates.items():
             record = kept[position]
-            keys, encrypted = self.preparer.of(record)
+            keys = self.preparer.of(record)[0]
+            encrypted = self.preparer.encrypted(record, row_ids.get(person_id))[1:]
             params.append(
                 (
                     *keys,

@@ -34,7 +34,7 @@ def encrypt_member_ids(apps: Any, schema_editor: Any) -> None:
                 except ApplicationError:  # shredded (or no key): the plaintext is dropped, not kept
                     ciphers[incident_id] = None
             cipher = ciphers[incident_id]
-            row.member_id_enc = cipher.encrypt("member_id", row.member_id) if cipher is not None else None
+            row.member_id_enc = cipher.encrypt_v1("member_id", row.member_id) if cipher is not None else None
             row.member_id = ""
             batch.append(row)
             if len(batch) >= BATCH:
@@ -56,7 +56,9 @@ def decrypt_member_ids(apps: Any, schema_editor: Any) -> None:
         batch: list[Any] = []
         for row in rows.iterator(chunk_size=BATCH):
             try:
-                row.member_id = cipher_for(_incident_of(name, row)).decrypt("member_id", row.member_id_enc) or ""
+                row.member_id = cipher_for(_incident_of(name, row)).decrypt(
+                    "member_id", row.member_id_enc, table="registry.person", row=None
+                ) or ""
             except ApplicationError:
                 row.member_id = ""
             batch.append(row)

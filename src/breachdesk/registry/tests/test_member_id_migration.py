@@ -18,6 +18,11 @@ BEFORE = [("registry", "0002_person_import_job_single_index")]
 AFTER = [("registry", "0003_member_id_encrypted")]
 
 
+def latest() -> list[tuple[str, str]]:
+    executor = MigrationExecutor(connection)
+    return list(executor.loader.graph.leaf_nodes())
+
+
 def _migrate(target: list[tuple[str, str]]) -> Any:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
@@ -47,16 +52,17 @@ def test_existing_member_ids_are_encrypted_and_the_plaintext_column_is_gone(worl
         undo_model.objects.create(
             job=job, person_id=person.pk, member_id="OLD-000099", affected=False, items=0, updated_at=now
         )
-    finally:
         _migrate(AFTER)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT member_id_enc FROM registry_personundo")
+            (blob,) = cursor.fetchone()
+            columns = [c.name for c in connection.introspection.get_table_description(cursor, "registry_person")]
+    finally:
+        _migrate(latest())
     stored = Person.objects.get(pk=person.pk)
     assert stored.member_id == "OLD-000123"
     assert stored.member_id_enc is not None
     assert b"OLD-000123" not in bytes(stored.member_id_enc)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT member_id_enc FROM registry_personundo")
-        (blob,) = cursor.fetchone()
-        columns = [c.name for c in connection.introspection.get_table_description(cursor, "registry_person")]
-    assert cipher.decrypt("member_id", blob) == "OLD-000099"
+    assert cipher.decrypt("member_id", blob, table="registry.person", row=None) == "OLD-000099"  # v1 at 0003
     assert "member_id" not in columns
     assert Person.objects.get(pk=world.person.pk).member_id == "W-0001"  # down and up again: unchanged

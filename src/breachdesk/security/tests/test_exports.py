@@ -83,7 +83,10 @@ def hostile_person(world: World) -> list[str]:
 
     cipher = cipher_for(world.incident.pk)
     planted = {"member_id": FORMULAS[2], "name": FORMULAS[0], "address": FORMULAS[3], "email": FORMULAS[9]}
-    Person.objects.filter(pk=world.person.pk).update(**{ENCRYPTED[k]: cipher.encrypt(k, v) for k, v in planted.items()})
+    at = {"table": "registry.person", "row": world.person.aad_id}
+    Person.objects.filter(pk=world.person.pk).update(
+        **{ENCRYPTED[k]: cipher.encrypt(k, v, **at) for k, v in planted.items()}
+    )
     return list(planted.values())
 
 
