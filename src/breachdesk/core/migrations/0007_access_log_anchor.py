@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('core', '0006_data_key_generation'),
-        ('incidents', '0003_access_log_retention'),
+        ('incidents', '0004_access_log_retention'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incidents', '0002_task_title_key'),
+        ('incidents', '0003_enrolment_grant'),
     ]
 
     operations = [
