@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 
 from breachdesk.core.admin_base import IncidentReadOnlyAdmin, ReadOnlyAdmin
-from breachdesk.core.models import AccessEvent, IncidentKey, KeyGeneration, RateCounter, TimelineEvent
+from breachdesk.core.models import AccessEvent, AccessLogAnchor, IncidentKey, KeyGeneration, RateCounter, TimelineEvent
 
 
 @admin.register(TimelineEvent)
@@ -21,6 +21,13 @@ class AccessEventAdmin(IncidentReadOnlyAdmin):
     """Append-only and hash-chained: who opened which personal data."""
 
     list_display = ("incident", "seq", "at", "actor_label", "object", "route")
+
+
+@admin.register(AccessLogAnchor)
+class AccessLogAnchorAdmin(IncidentReadOnlyAdmin):
+    """Where an incident's access log starts after a retention prune (``breachdesk access-log --prune``)."""
+
+    list_display = ("incident", "seq", "pruned", "pruned_at")
 
 
 @admin.register(IncidentKey)

@@ -232,6 +232,30 @@ class PersonSection:
     order: int = 100
 
 
+# --- Data keys (read by core.rekey and core.rotation) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncryptedTables:
+    """An app's tables with encrypted values: ``fn()`` returns ``core.rekey.EncryptedTable`` descriptions. A rotation
+    and the re-encrypting migrations walk them by order (live rows before the snapshots that copy them)."""
+
+    key: str
+    fn: Callable[[], Iterable[Any]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class KeyUseHold:
+    """Work that encrypts with the data key it started with (an import): ``fn(incident)`` says whether such work runs
+    now; a data-key rotation does not start, nor retire the old key, while one does."""
+
+    key: str
+    label: Any
+    fn: Callable[[Any], bool]
+    order: int = 100
+
+
 panels: Registry[Panel] = Registry("dashboard panels")
 nav: Registry[NavEntry] = Registry("navigation entries")
 dashboard_stamps: Registry[DashboardStamp] = Registry("dashboard stamps")
@@ -242,3 +266,5 @@ audience_rules: Registry[AudienceRule] = Registry("audience rules")
 person_sections: Registry[PersonSection] = Registry("person-page sections")
 link_hosts: Registry[LinkHosts] = Registry("link hosts")
 public_page_gates: Registry[PublicPageGate] = Registry("public page gates")
+encrypted_tables: Registry[EncryptedTables] = Registry("encrypted tables")
+key_use_holds: Registry[KeyUseHold] = Registry("key use holds")

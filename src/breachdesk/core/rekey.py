@@ -1,6 +1,6 @@
 """Re-encrypt an incident's stored values: the v1 → v2 migration and the data-key rotation share this walk.
 
-Each app says where it keeps encrypted values (``EncryptedTable``, listed in ``BUILT_IN`` like the shred cleaners):
+Each app says where it keeps encrypted values (``EncryptedTable``, registered in ``core.extensions.encrypted_tables``):
 the model, its encrypted columns and their field labels, and how to recompute the row's blind indexes from the
 plaintext. ``table_reencrypt`` walks one table of one incident in primary-key batches, each in its own transaction
 with the batch's rows locked (``SELECT … FOR UPDATE`` on PostgreSQL), decrypts every value with whatever generation
@@ -17,19 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from breachdesk.core.crypto import FORMAT_V1, FORMAT_V2, IncidentCipher, blob_generation, new_row_id
 
 Values = dict[str, str | None]
 Reindex = Callable[[IncidentCipher, Values], dict[str, bytes | None]]
 BATCH = 500
-
-# The apps' tables, by dotted path of a function returning their ``EncryptedTable`` list (imported on first use).
-BUILT_IN = {
-    "registry": "breachdesk.registry.rekey.encrypted_tables",
-    "inquiries": "breachdesk.inquiries.rekey.encrypted_tables",
-}
 
 
 @dataclass(frozen=True)
@@ -57,9 +50,11 @@ class EncryptedTable:
 
 def encrypted_tables() -> list[EncryptedTable]:
     """Return every app's encrypted tables, in the order they are walked (live rows before their snapshots)."""
+    from breachdesk.core import extensions
+
     out: list[EncryptedTable] = []
-    for path in BUILT_IN.values():
-        out.extend(import_string(path)())
+    for part in extensions.encrypted_tables.all():
+        out.extend(part.fn())
     return out
 
 

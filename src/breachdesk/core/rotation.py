@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 
@@ -33,18 +33,17 @@ from breachdesk.core.errors import Conflict
 from breachdesk.core.models import IncidentKey
 from breachdesk.core.rekey import BATCH, incident_reencrypt
 
-if TYPE_CHECKING:
-    from breachdesk.incidents.models import Incident
-
+# An incident (``incidents.models.Incident``): core names no other app's models.
+Incident = Any
 DATA_KEY_ROTATED = "crypto.data_key_rotated"
 MAX_WALKS = 5
 
 
 def _import_running(incident: Incident) -> bool:
-    """Tell whether an import job of the incident is running: it encrypts with the cipher it started with."""
-    from breachdesk.registry.models import ImportJob, JobStatus
+    """Tell whether work that encrypts with the cipher it started with (an import) runs for the incident."""
+    from breachdesk.core import extensions
 
-    return ImportJob.objects.filter(incident=incident, status=JobStatus.RUNNING).exists()
+    return any(hold.fn(incident) for hold in extensions.key_use_holds.all())
 
 
 def _start(*, incident: Incident) -> tuple[int, bool]:

@@ -4,7 +4,7 @@ campaign exclusions, the report's secondary-harm item and the desk's readiness i
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -65,6 +65,12 @@ def _deletion_exclusions() -> list[extensions.AudienceRule]:
     ]
 
 
+def _encrypted_tables() -> list[Any]:
+    from breachdesk.inquiries.rekey import encrypted_tables
+
+    return list(encrypted_tables())
+
+
 def contribute() -> None:
     """Register the parts; called once from ``InquiriesConfig.ready()``."""
     from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
@@ -104,6 +110,7 @@ def contribute() -> None:
     for rule in _deletion_exclusions():
         extensions.audience_rules.register(rule)
     extensions.link_hosts.register(extensions.LinkHosts("desk", desk_link_hosts))
+    extensions.encrypted_tables.register(extensions.EncryptedTables("inquiries", _encrypted_tables, order=20))
     extensions.report_sections.register(
         extensions.ReportSection("inquiries.secondary_harm", item="secondary_harm", provider=secondary_harm_text)
     )

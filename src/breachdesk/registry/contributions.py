@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +19,19 @@ def affected_persons(incident: Incident) -> int:
     return int(registry_counts_cached(incident=incident)["affected"])
 
 
+def import_running(incident: Incident) -> bool:
+    """Tell whether an import job of the incident runs: it encrypts with the data key it started with."""
+    from breachdesk.registry.models import ImportJob, JobStatus
+
+    return ImportJob.objects.filter(incident=incident, status=JobStatus.RUNNING).exists()
+
+
+def _encrypted_tables() -> list[Any]:
+    from breachdesk.registry.rekey import encrypted_tables
+
+    return list(encrypted_tables())
+
+
 def contribute() -> None:
     """Register the parts; called once from ``RegistryConfig.ready()``."""
     from breachdesk.registry.panels import registry_panel_context
@@ -32,3 +45,5 @@ def contribute() -> None:
         )
     )
     extensions.metrics.register(extensions.Metric("affected_persons", affected_persons))
+    extensions.encrypted_tables.register(extensions.EncryptedTables("registry", _encrypted_tables, order=10))
+    extensions.key_use_holds.register(extensions.KeyUseHold("registry_import", _("a registry import"), import_running))

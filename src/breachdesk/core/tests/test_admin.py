@@ -38,7 +38,12 @@ PII_MODELS = (Person, Inquiry, Message, Reply, DeletionRequest)
 
 
 def _breachdesk_models() -> list[type[models.Model]]:
-    return [m for m in apps.get_models() if m._meta.app_config.name.startswith("breachdesk.")]
+    """Return the project's models; models a test module declares for itself (``….tests.…``) are not the project's."""
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.app_config.name.startswith("breachdesk.") and ".tests." not in m.__module__
+    ]
 
 
 def _url(model: type[models.Model], view: str, *args: Any) -> str:
