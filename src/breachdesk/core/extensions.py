@@ -256,6 +256,16 @@ class KeyUseHold:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class ShredCleaner:
+    """Files an app keeps for an incident (uploads, error files, attachments): ``fn(incident_id)`` deletes them when
+    the incident is shredded and returns how many it removed."""
+
+    key: str
+    fn: Callable[[int], int]
+    order: int = 100
+
+
 panels: Registry[Panel] = Registry("dashboard panels")
 nav: Registry[NavEntry] = Registry("navigation entries")
 dashboard_stamps: Registry[DashboardStamp] = Registry("dashboard stamps")
@@ -268,3 +278,4 @@ link_hosts: Registry[LinkHosts] = Registry("link hosts")
 public_page_gates: Registry[PublicPageGate] = Registry("public page gates")
 encrypted_tables: Registry[EncryptedTables] = Registry("encrypted tables")
 key_use_holds: Registry[KeyUseHold] = Registry("key use holds")
+shred_cleaners: Registry[ShredCleaner] = Registry("shred cleaners")

@@ -11,20 +11,9 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
-from django.utils.module_loading import import_string
+from breachdesk.core import extensions
 
 Cleaner = Callable[[int], int]
-_cleaners: dict[str, Cleaner] = {}
-# The project's own cleaners, by dotted path (imported on first use, so no app needs an import at start-up).
-BUILT_IN = {
-    "registry": "breachdesk.registry.shred.registry_files_remove",
-    "inquiries": "breachdesk.inquiries.shred.attachment_files_remove",
-}
-
-
-def register_cleaner(name: str, cleaner: Cleaner) -> None:
-    """Register ``cleaner(incident_id) -> files removed`` under ``name`` (call from ``AppConfig.ready``)."""
-    _cleaners[name] = cleaner
 
 
 def remove_tree(path: Path) -> int:
@@ -37,6 +26,5 @@ def remove_tree(path: Path) -> int:
 
 
 def incident_files_remove(*, incident_id: int) -> dict[str, int]:
-    """Run every registered cleaner for ``incident_id``; return the files each removed."""
-    cleaners = {name: import_string(path) for name, path in BUILT_IN.items()} | _cleaners
-    return {name: cleaner(incident_id) for name, cleaner in sorted(cleaners.items())}
+    """Run every cleaner the apps registered (``core.extensions.shred_cleaners``); return the files each removed."""
+    return {part.key: part.fn(incident_id) for part in extensions.shred_cleaners.all()}

@@ -71,6 +71,12 @@ def _encrypted_tables() -> list[Any]:
     return list(encrypted_tables())
 
 
+def _files_remove(incident_id: int) -> int:
+    from breachdesk.inquiries.shred import attachment_files_remove
+
+    return int(attachment_files_remove(incident_id))
+
+
 def contribute() -> None:
     """Register the parts; called once from ``InquiriesConfig.ready()``."""
     from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
@@ -110,6 +116,7 @@ def contribute() -> None:
     for rule in _deletion_exclusions():
         extensions.audience_rules.register(rule)
     extensions.link_hosts.register(extensions.LinkHosts("desk", desk_link_hosts))
+    extensions.shred_cleaners.register(extensions.ShredCleaner("inquiries", _files_remove, order=20))
     extensions.encrypted_tables.register(extensions.EncryptedTables("inquiries", _encrypted_tables, order=20))
     extensions.report_sections.register(
         extensions.ReportSection("inquiries.secondary_harm", item="secondary_harm", provider=secondary_harm_text)

@@ -32,6 +32,12 @@ def _encrypted_tables() -> list[Any]:
     return list(encrypted_tables())
 
 
+def _files_remove(incident_id: int) -> int:
+    from breachdesk.registry.shred import registry_files_remove
+
+    return int(registry_files_remove(incident_id))
+
+
 def contribute() -> None:
     """Register the parts; called once from ``RegistryConfig.ready()``."""
     from breachdesk.registry.panels import registry_panel_context
@@ -45,5 +51,6 @@ def contribute() -> None:
         )
     )
     extensions.metrics.register(extensions.Metric("affected_persons", affected_persons))
+    extensions.shred_cleaners.register(extensions.ShredCleaner("registry", _files_remove, order=10))
     extensions.encrypted_tables.register(extensions.EncryptedTables("registry", _encrypted_tables, order=10))
     extensions.key_use_holds.register(extensions.KeyUseHold("registry_import", _("a registry import"), import_running))
