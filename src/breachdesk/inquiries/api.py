@@ -61,7 +61,7 @@ def _out(inquiry: Any) -> dict[str, Any]:
 
 @router.post("/{code}/inquiries", response={201: InquiryOut}, summary="Take in an inquiry (desk staff)")
 def inquiry_create(request: AuthedRequest, code: str, payload: InquiryIn) -> Status:
-    access = incident_access(user=request.user, code=code, capability=Capability.VIEW_PII)
+    access = incident_access(user=request.user, code=code, capability=Capability.DESK_WORK)
     result = inquiry_receive(
         incident=access.incident,
         incoming=Incoming(
@@ -80,9 +80,7 @@ def inquiry_create(request: AuthedRequest, code: str, payload: InquiryIn) -> Sta
 
 @router.get("/{code}/inquiries", response=list[InquiryOut], summary="List the latest inquiries (no personal data)")
 def inquiry_list(request: AuthedRequest, code: str, status: str | None = None, label: str | None = None) -> list[Any]:
-    access = incident_access(user=request.user, code=code)
-    if not (access.can(Capability.VIEW_PII) or access.can(Capability.REVIEW)):
-        access.require(Capability.VIEW_PII)
+    access = incident_access(user=request.user, code=code, capability=Capability.DESK_OPEN)
     rows = selectors.inquiry_list(incident=access.incident, status=status, label=label).select_related(
         "acknowledgment"
     )[:200]

@@ -9,6 +9,7 @@ class InquiriesConfig(AppConfig):
     verbose_name = "inquiries"
 
     def ready(self) -> None:
+        from breachdesk.core.roles import Capability
         from breachdesk.inquiries.deletion import task_saved
         from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
         from breachdesk.inquiries.selectors import desk_stamp
@@ -30,6 +31,17 @@ class InquiriesConfig(AppConfig):
         register_dashboard_stamp(desk_stamp)
         register_person_section(
             "inquiries", template="inquiries/person_section.html", context=person_section_context, order=20
+        )
+        from breachdesk.inquiries.selectors import person_in_own_deletion_task
+        from breachdesk.registry.hooks import register_record_grant
+
+        # An engineer reads the record of the person their own verified deletion task names, and no other.
+        register_record_grant(
+            "deletion_task",
+            lambda person_id, access, user: (
+                access.can(Capability.PII_READ_ASSIGNED)
+                and person_in_own_deletion_task(incident=access.incident, person_id=person_id, user=user)
+            ),
         )
         from breachdesk.inquiries import metrics
 

@@ -46,3 +46,20 @@ def unregister_person_section(key: str) -> None:
 def person_sections() -> list[PersonSection]:
     """Return the registered sections in display order."""
     return sorted(_sections.values(), key=lambda s: (s.order, s.key))
+
+
+# Object-level grants: a member whose role lacks ``PII_READ_RECORD`` may still read one person's record when an app
+# that owns the work says so (inquiries: an engineer's own deletion task names the person). The registry does not
+# know those apps; each registers a check ``grant(person_id, access, user) -> bool``.
+RecordGrant = Callable[[int, "IncidentAccess", Any], bool]
+_grants: dict[str, RecordGrant] = {}
+
+
+def register_record_grant(key: str, grant: RecordGrant) -> None:
+    """Add (or replace) the object-level grant ``key`` for reading one person's record."""
+    _grants[key] = grant
+
+
+def record_granted(*, person_id: int, access: IncidentAccess, user: Any) -> bool:
+    """Return whether any registered grant lets ``user`` read person ``person_id`` of ``access.incident``."""
+    return any(grant(person_id, access, user) for _key, grant in sorted(_grants.items()))
