@@ -281,3 +281,25 @@ def test_the_rules_cover_every_capability_that_a_role_can_lack() -> None:
 
 def test_rules_are_rules() -> None:
     assert all(isinstance(rule, Rule) for rule in WEB.values())
+
+
+def test_an_engineer_reads_only_the_person_their_own_verified_deletion_task_names(world: World) -> None:
+    """PII_READ_ASSIGNED is object-level: the task must be theirs, verified and open, and name that person."""
+    from breachdesk.core.models import AccessEvent
+    from breachdesk.registry.services import person_create
+
+    other = person_create(incident=world.incident, actor=world.lead, member_id="W-0002", name="別人 次郎")
+    base = f"/incidents/{world.incident.code}/registry/people"
+    untasked = client_for(member_persona(world, "engineer"))
+    assert untasked.get(f"{base}/{world.person.pk}/").status_code == 403
+    tasked = client_for(member_persona(world, "engineer_tasked"))
+    page = tasked.get(f"{base}/{world.person.pk}/")
+    assert page.status_code == 200
+    assert "hanako.mihon@example.jp" in page.content.decode()
+    assert AccessEvent.objects.filter(object=f"person:{world.person.pk}", actor__username="engineer_tasked").exists()
+    assert tasked.get(f"{base}/{other.pk}/").status_code == 403
+    assert tasked.get(f"{base}/999999/").status_code == 403  # refused before the lookup: nothing learned
+    assert tasked.get(f"{base}/").status_code == 403  # no list or search
+    assert untasked.get(f"{base}/{world.person.pk}/").status_code == 403  # another engineer's task opens nothing
+    DeletionRequest.objects.filter(pk=world.desk["deletion_id"]).update(status="done")
+    assert tasked.get(f"{base}/{world.person.pk}/").status_code == 403  # a finished deletion needs no more reading
