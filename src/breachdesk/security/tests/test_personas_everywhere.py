@@ -132,6 +132,7 @@ MEMBERS: dict[str, tuple[Role, bool]] = {
 
 def member_persona(world: World, name: str) -> Any:
     """Return the user for persona ``name``, adding them to ``incident`` (and their object) where needed."""
+    user: Any
     if name in ("lead", "responder", "reviewer_client"):
         user = world.responder if name == "responder" else getattr(world, name)
     elif name == "reviewer_in_review":
