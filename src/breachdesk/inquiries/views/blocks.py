@@ -78,6 +78,5 @@ def block_preapprove(request: AuthedRequest, block_id: int, *, access: IncidentA
         block=block,
         actor=request.user,
         preapproved=request.POST.get("preapproved") == "1",
-        is_lead=access.can(Capability.BLOCK_PREAPPROVE),
     )
     return to("block_list", access)

@@ -452,9 +452,7 @@ def deletion_decide(request: AuthedRequest, deletion_id: int, *, access: Inciden
     if not form.is_valid():
         messages.error(request, _("Give a reason for the decision."))
         return to("deletion_list", access)
-    services.deletion_decide_contact(
-        deletion=deletion, actor=request.user, is_lead=access.can(Capability.DELETION_DECIDE), **form.cleaned_data
-    )
+    services.deletion_decide_contact(deletion=deletion, actor=request.user, **form.cleaned_data)
     return to("deletion_list", access)
 
 
