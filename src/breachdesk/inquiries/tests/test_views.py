@@ -68,7 +68,8 @@ def test_the_client_reviewer_reads_an_inquiry_only_while_reviewing_its_reply_and
     reviewer = client_for(world.reviewer_client)
     assert reviewer.get(f"/incidents/{world.incident.code}/desk/review/").status_code == 200
     assert reviewer.get(page_url).status_code == 403  # nothing of it is in review yet
-    assert reviewer.get(f"/incidents/{world.incident.code}/desk/").status_code == 403  # no list of inquiries
+    listing = reviewer.get(f"/incidents/{world.incident.code}/desk/")  # no list of inquiries: the review queue
+    assert (listing.status_code, listing["Location"]) == (302, f"/incidents/{world.incident.code}/desk/review/")
     reply = reply_draft(inquiry=inquiry, actor=world.responder)
     reply_url = f"/incidents/{world.incident.code}/desk/replies/{reply.pk}/"
     assert reviewer.get(reply_url).status_code == 403  # a draft is not theirs to read

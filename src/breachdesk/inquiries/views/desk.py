@@ -126,8 +126,14 @@ def _short(moment: datetime | None) -> str:
 
 @incident_view()
 def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
-    """List inquiries (50 a page) with filters; staff select rows with the same labels for a batch of drafts."""
-    access.require(Capability.INQUIRY_READ_BODY)
+    """List inquiries (50 a page) with filters; staff select rows with the same labels for a batch of drafts.
+
+    The list shows senders and subjects (``INQUIRY_READ_BODY``). Other desk roles land on their own page instead: a
+    reviewer on the review queue, an engineer on the deletion requests.
+    """
+    if not access.can(Capability.INQUIRY_READ_BODY):
+        require_desk(access)
+        return to("review_queue" if access.can(Capability.REVIEW) else "deletion_list", access)
     params = request.GET
     filters: dict[str, Any] = {
         "status": params.get("status") or None,
@@ -446,7 +452,8 @@ def deletion_verify_phone(request: AuthedRequest, deletion_id: int, *, access: I
 @incident_view()
 @require_POST
 def deletion_decide(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
-    access.require(Capability.DELETION_DECIDE)
+    if not access.can(Capability.DELETION_DECIDE):  # before the form: the refusal, not "give a reason"
+        raise PermissionDenied(gettext_noop("Only the incident lead decides this."), code="inquiries.not_lead")
     deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():

@@ -102,7 +102,7 @@ WEB: dict[str, Rule] = {
     "obligations:report_submit": r(NO, EDIT),
     "obligations:report_docx": r(VIEW, NO),
     "obligations:report_text": r(VIEW, NO),
-    "inquiries:inquiry_list": r(C.INQUIRY_READ_BODY, C.INQUIRY_READ_BODY),
+    "inquiries:inquiry_list": r(C.DESK_OPEN, C.DESK_OPEN),  # without INQUIRY_READ_BODY: to one's own page
     "inquiries:bulk_draft": r(NO, C.DESK_WORK),
     "inquiries:assign_round_robin": r(NO, C.DESK_WORK),
     "inquiries:phone_new": r(C.DESK_WORK, C.DESK_WORK),
