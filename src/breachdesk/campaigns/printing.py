@@ -18,11 +18,12 @@ from django.utils import timezone
 from breachdesk.campaigns import events
 from breachdesk.campaigns.errors import WrongState
 from breachdesk.campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryChannel, DeliveryStatus, PrintBatch
-from breachdesk.campaigns.services import LEAD_ROLES, campaign_finish_if_done, campaign_pause_by_guard, require_role
+from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard, require_capability
 from breachdesk.campaigns.transports.base import Outcome, OutcomeKind
 from breachdesk.campaigns.transports.postal import Letter, PostalTransport, batch_zip
 from breachdesk.campaigns.worker import deliveries_claim, delivery_mark_sending, delivery_record_outcome
 from breachdesk.core.errors import Conflict
+from breachdesk.core.roles import Capability
 
 DEFAULT_BATCH = 500
 
@@ -31,7 +32,9 @@ def print_batch_create(
     *, campaign: Campaign, actor: User, limit: int = DEFAULT_BATCH, now: datetime | None = None
 ) -> tuple[PrintBatch, bytes]:
     """Compose up to ``limit`` pending letters into a new print batch; return it with its ZIP (PDF + CSV)."""
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="produce postal letters")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="produce postal letters"
+    )
     campaign = Campaign.objects.select_related("incident", "template_version").get(pk=campaign.pk)
     if campaign.status != CampaignStatus.RUNNING:
         raise WrongState("Letters are produced only while the campaign is running.")
@@ -91,7 +94,9 @@ def print_batch_create(
 def print_batch_download(*, batch: PrintBatch, actor: User) -> bytes:
     """Rebuild a batch's ZIP from its letters (the lead only); each download is recorded."""
     campaign = Campaign.objects.select_related("incident", "template_version").get(pk=batch.campaign_id)
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="download postal letters")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="download postal letters"
+    )
     transport = PostalTransport(campaign=campaign)
     letters: list[Letter] = []
     for delivery in batch.deliveries.filter(status=DeliveryStatus.SENT).select_related("person").order_by("id"):

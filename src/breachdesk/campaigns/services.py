@@ -40,16 +40,13 @@ from breachdesk.campaigns.sandbox import template_validate
 from breachdesk.core.errors import Conflict, NotFound, ValidationFailed
 from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.jptext import normalize_email
-from breachdesk.core.roles import Role
+from breachdesk.core.roles import Capability, role_can
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
 from breachdesk.outbound.guard import OutboundMessage, campaign_link_hosts, outbound_guard_enforce
 from breachdesk.outbound.mailformat import JapaneseEmailMultiAlternatives, outbound_charset
 
 S = DeliveryStatus
-EDIT_ROLES = frozenset({Role.LEAD.value, Role.PR.value})
-APPROVE_ROLES = frozenset({Role.LEAD.value, Role.REVIEWER.value})
-LEAD_ROLES = frozenset({Role.LEAD.value})
 CAMPAIGN_EDITABLE = (
     "name",
     "template",
@@ -70,12 +67,11 @@ CAMPAIGN_EDITABLE = (
 TEST_PREFIX = "【テスト送信】"
 
 
-def require_role(*, incident: Incident, actor: Any, roles: frozenset[str], action: str) -> str:
-    """Return the actor's role in ``incident``; raise ``RoleRefused`` unless it is one of ``roles``."""
+def require_capability(*, incident: Incident, actor: Any, capability: Capability, action: str) -> None:
+    """Raise ``RoleRefused`` unless the actor's role in ``incident`` grants ``capability``."""
     role = membership_role(user=actor, incident=incident) if isinstance(actor, User) else None
-    if role not in roles:
+    if not role_can(role, capability):
         raise RoleRefused(f"Your role does not allow this: {action}.")
-    return str(role)
 
 
 def _clean(obj: Any) -> None:
@@ -124,7 +120,9 @@ def template_create(
     letter_text: str = "",
 ) -> NoticeTemplate:
     """Create a template with its first (unapproved) version, after checking it against the sandbox."""
-    require_role(incident=incident, actor=actor, roles=EDIT_ROLES, action="create a notice template")
+    require_capability(
+        incident=incident, actor=actor, capability=Capability.EDIT_CAMPAIGNS, action="create a notice template"
+    )
     _validate_parts(subject=subject, body_text=body_text, body_html=body_html, letter_text=letter_text)
     with transaction.atomic():
         template = NoticeTemplate(incident=incident, name=name.strip(), created_by=actor)
@@ -173,7 +171,9 @@ def template_edit(
 
     Approved campaigns that pinned the previous version go back to draft: what they were approved to send changed.
     """
-    require_role(incident=template.incident, actor=actor, roles=EDIT_ROLES, action="edit a notice template")
+    require_capability(
+        incident=template.incident, actor=actor, capability=Capability.EDIT_CAMPAIGNS, action="edit a notice template"
+    )
     _validate_parts(subject=subject, body_text=body_text, body_html=body_html, letter_text=letter_text)
     with transaction.atomic():
         lock_objects.template_for_update().filter(pk=template.pk).values_list("pk", flat=True).first()
@@ -211,7 +211,9 @@ def template_edit(
 
 def template_approve(*, template: NoticeTemplate, actor: User, version_number: int) -> TemplateVersion:
     """Approve the current version of ``template``; its author cannot approve it (four eyes)."""
-    require_role(incident=template.incident, actor=actor, roles=APPROVE_ROLES, action="approve a notice template")
+    require_capability(
+        incident=template.incident, actor=actor, capability=Capability.REVIEW, action="approve a notice template"
+    )
     with transaction.atomic():
         lock_objects.template_for_update().filter(pk=template.pk).values_list("pk", flat=True).first()
         version = template.versions.order_by("-number").first()
@@ -236,8 +238,11 @@ def template_test_send(
 ) -> int:
     """Send the current version, filled with an invented person, to incident members' own addresses only."""
     incident = template.incident
-    require_role(
-        incident=incident, actor=actor, roles=EDIT_ROLES | APPROVE_ROLES, action="send a test of a notice template"
+    require_capability(
+        incident=incident,
+        actor=actor,
+        capability=Capability.TEST_SEND_TEMPLATES,
+        action="send a test of a notice template",
     )
     internal = selectors.internal_addresses(incident=incident)
     wanted = [normalize_email(a) for a in to if a.strip()]
@@ -306,7 +311,7 @@ def campaign_create(
     **options: Any,
 ) -> Campaign:
     """Create a draft campaign; ``options`` are the other editable fields (throttle, schedule, desk, links)."""
-    require_role(incident=incident, actor=actor, roles=EDIT_ROLES, action="create a campaign")
+    require_capability(incident=incident, actor=actor, capability=Capability.EDIT_CAMPAIGNS, action="create a campaign")
     _check_template(incident, template)
     unknown = set(options) - set(CAMPAIGN_EDITABLE)
     if unknown:
@@ -354,7 +359,9 @@ def _jsonable(value: Any) -> Any:
 
 def campaign_update(*, campaign: Campaign, actor: User, **fields: Any) -> Campaign:
     """Change a draft or approved campaign; any change voids the campaign's approval."""
-    require_role(incident=campaign.incident, actor=actor, roles=EDIT_ROLES, action="edit a campaign")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.EDIT_CAMPAIGNS, action="edit a campaign"
+    )
     unknown = set(fields) - set(CAMPAIGN_EDITABLE)
     if unknown:
         raise ValidationFailed(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
@@ -384,7 +391,9 @@ def campaign_update(*, campaign: Campaign, actor: User, **fields: Any) -> Campai
 
 def campaign_legal_reason_set(*, campaign: Campaign, actor: User, include_deleted: bool, reason: str) -> Campaign:
     """Record the lead's decision to include (or not) people whose deletion was completed, with the legal reason."""
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="record a legal reason")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="record a legal reason"
+    )
     reason = reason.strip()
     if include_deleted and not reason:
         raise ValidationFailed(
@@ -415,7 +424,9 @@ def _current_approved_version(campaign: Campaign) -> TemplateVersion:
 
 def campaign_approve(*, campaign: Campaign, actor: User) -> Campaign:
     """Approve a draft campaign and pin the template version it will send; its creator cannot approve it."""
-    require_role(incident=campaign.incident, actor=actor, roles=APPROVE_ROLES, action="approve a campaign")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.REVIEW, action="approve a campaign"
+    )
     with transaction.atomic():
         campaign = lock_objects.campaign_for_update().select_related("incident", "template").get(pk=campaign.pk)
         if campaign.status != CampaignStatus.DRAFT:
@@ -447,7 +458,9 @@ def campaign_start(*, campaign: Campaign, actor: User, now: datetime | None = No
     Refused unless the campaign is approved and its pinned template version is still the current one, approved by
     someone other than its author.
     """
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="start a campaign")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="start a campaign"
+    )
     now = now or timezone.now()
     with transaction.atomic():
         campaign = (
@@ -480,7 +493,9 @@ def campaign_start(*, campaign: Campaign, actor: User, now: datetime | None = No
 
 def campaign_pause(*, campaign: Campaign, actor: User, reason: str = "") -> Campaign:
     """Pause a running campaign; workers stop after the delivery in hand and give back what they claimed."""
-    require_role(incident=campaign.incident, actor=actor, roles=EDIT_ROLES, action="pause a campaign")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.EDIT_CAMPAIGNS, action="pause a campaign"
+    )
     return _pause(campaign=campaign, actor=actor, reason=reason)
 
 
@@ -556,7 +571,9 @@ def campaign_resume_by_relay(*, campaign_id: int, worker: str) -> bool:
 
 def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:
     """Resume a paused campaign and wake workers."""
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="resume a campaign")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="resume a campaign"
+    )
     with transaction.atomic():
         campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign.pk)
         if campaign.status != CampaignStatus.PAUSED:
@@ -573,7 +590,9 @@ def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:
 
 def campaign_cancel(*, campaign: Campaign, actor: User, reason: str, now: datetime | None = None) -> Campaign:
     """Cancel a campaign: deliveries not yet attempted become ``cancelled`` (a final state), so counts still add up."""
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="cancel a campaign")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="cancel a campaign"
+    )
     now = now or timezone.now()
     with transaction.atomic():
         campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign.pk)
@@ -627,7 +646,9 @@ REVIEW_ACTIONS = {
 def delivery_review(*, delivery: Delivery, actor: User, action: str, reason: str) -> Delivery:
     """Settle a delivery a worker could not: mark an uncertain one sent, or requeue it (with a reason, recorded)."""
     campaign = delivery.campaign
-    require_role(incident=campaign.incident, actor=actor, roles=LEAD_ROLES, action="review a delivery")
+    require_capability(
+        incident=campaign.incident, actor=actor, capability=Capability.RUN_CAMPAIGNS, action="review a delivery"
+    )
     if action not in REVIEW_ACTIONS:
         raise ValidationFailed("Unknown review action.", code="campaigns.review_action")
     reason = reason.strip()

@@ -24,22 +24,19 @@ from breachdesk.campaigns.forms import (
 )
 from breachdesk.campaigns.models import Campaign, CampaignStatus
 from breachdesk.core.errors import ValidationFailed, error_text
-from breachdesk.core.roles import Capability, Role
+from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
 
-EDIT = {Role.LEAD.value, Role.PR.value}
-APPROVE = {Role.LEAD.value, Role.REVIEWER.value}
-
 
 def can_edit(access: IncidentAccess) -> bool:
-    """Return whether the member may create and edit templates and campaigns (lead or PR)."""
-    return access.role in EDIT
+    """Return whether the member may create and edit templates and campaigns."""
+    return access.can(Capability.EDIT_CAMPAIGNS)
 
 
 def can_approve(access: IncidentAccess) -> bool:
-    return access.role in APPROVE
+    return access.can(Capability.REVIEW)
 
 
 def _require_edit(access: IncidentAccess) -> None:
@@ -181,7 +178,7 @@ def template_preview(request: AuthedRequest, *, access: IncidentAccess, template
     campaign = None
     if request.GET.get("campaign", "").isdigit():
         campaign = selectors.campaign_get(incident=access.incident, campaign_id=int(request.GET["campaign"]))
-    masked = not access.can(Capability.VIEW_PII)
+    masked = not access.can(Capability.PII_LIST)
     previews = selectors.template_preview(version=version, campaign=campaign, masked=masked) if version else []
     return render(
         request,
@@ -257,7 +254,7 @@ def _detail_context(access: IncidentAccess, campaign: Campaign, request: AuthedR
         "print_form": PrintForm(),
         "can_edit": can_edit(access),
         "can_approve": can_approve(access) and campaign.created_by_id != request.user.pk,
-        "is_lead": access.is_lead,
+        "can_run": access.can(Capability.RUN_CAMPAIGNS),
         "Status": CampaignStatus,
     }
 
@@ -357,7 +354,7 @@ def delivery_review_list(request: AuthedRequest, *, access: IncidentAccess, camp
             "campaign": campaign,
             "deliveries": deliveries,
             "form": ReviewForm(),
-            "is_lead": access.is_lead,
+            "can_run": access.can(Capability.RUN_CAMPAIGNS),
             "status": status,
         },
     )

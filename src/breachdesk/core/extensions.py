@@ -266,6 +266,17 @@ class ShredCleaner:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class RecordGrant:
+    """An object-level grant to read one person's record for a member whose role lacks ``PII_READ_RECORD``:
+    ``fn(person_id, access, user)`` says yes when the app that owns the work names that person for that user (the
+    desk: an engineer's own verified deletion task)."""
+
+    key: str
+    fn: Callable[[int, Any, Any], bool]
+    order: int = 100
+
+
 panels: Registry[Panel] = Registry("dashboard panels")
 nav: Registry[NavEntry] = Registry("navigation entries")
 dashboard_stamps: Registry[DashboardStamp] = Registry("dashboard stamps")
@@ -274,6 +285,7 @@ report_sections: Registry[ReportSection] = Registry("report sections")
 readiness_checks: Registry[ReadinessCheck] = Registry("readiness checks")
 audience_rules: Registry[AudienceRule] = Registry("audience rules")
 person_sections: Registry[PersonSection] = Registry("person-page sections")
+record_grants: Registry[RecordGrant] = Registry("person record grants")
 link_hosts: Registry[LinkHosts] = Registry("link hosts")
 public_page_gates: Registry[PublicPageGate] = Registry("public page gates")
 encrypted_tables: Registry[EncryptedTables] = Registry("encrypted tables")

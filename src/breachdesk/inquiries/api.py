@@ -66,7 +66,7 @@ def _out(inquiry: Any) -> dict[str, Any]:
 
 @router.post("/{code}/inquiries", response={201: InquiryOut}, summary="Take in an inquiry (desk staff)")
 def inquiry_create(request: AuthedRequest, code: str, payload: InquiryIn) -> Status:
-    access = incident_access(user=request.user, code=code, capability=Capability.VIEW_PII)
+    access = incident_access(user=request.user, code=code, capability=Capability.DESK_WORK)
     result = inquiry_receive(
         incident=access.incident,
         incoming=Incoming(
@@ -97,9 +97,7 @@ def inquiry_list(
     status: str | None = Query(None, max_length=30),
     label: str | None = Query(None, max_length=60),
 ) -> list[Any]:
-    access = incident_access(user=request.user, code=code)
-    if not (access.can(Capability.VIEW_PII) or access.can(Capability.REVIEW)):
-        access.require(Capability.VIEW_PII)
+    access = incident_access(user=request.user, code=code, capability=Capability.DESK_OPEN)
     rows = selectors.inquiry_list(incident=access.incident, status=status, label=label).select_related(
         "acknowledgment"
     )[:200]

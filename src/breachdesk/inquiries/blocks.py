@@ -12,7 +12,9 @@ from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import PermissionDenied
 from breachdesk.core.four_eyes import four_eyes_require
+from breachdesk.core.roles import Capability, role_can
 from breachdesk.incidents.models import Incident
+from breachdesk.incidents.selectors import membership_role
 from breachdesk.inquiries import events
 from breachdesk.inquiries.defaults import BLOCKS, DEFAULT_ACK
 from breachdesk.inquiries.errors import AuthorCannotApprove, InvalidBlock
@@ -79,9 +81,9 @@ def block_approve(*, block: AnswerBlock, actor: Any) -> AnswerBlock:
     return block
 
 
-def block_set_preapproved(*, block: AnswerBlock, actor: Any, preapproved: bool, is_lead: bool) -> AnswerBlock:
+def block_set_preapproved(*, block: AnswerBlock, actor: Any, preapproved: bool) -> AnswerBlock:
     """Let the lead mark an approved block as usable without review when a reply is made only of such blocks."""
-    if not is_lead:
+    if not role_can(membership_role(user=actor, incident=block.incident), Capability.BLOCK_PREAPPROVE):
         raise PermissionDenied(
             gettext_noop("Only the incident lead can pre-approve a block."), code="inquiries.not_lead"
         )

@@ -77,6 +77,17 @@ def _files_remove(incident_id: int) -> int:
     return int(attachment_files_remove(incident_id))
 
 
+def deletion_task_grant(person_id: int, access: Any, user: Any) -> bool:
+    """Let an engineer read the record of the person their own verified deletion task names, and no other."""
+    from breachdesk.core.roles import Capability
+    from breachdesk.inquiries.selectors import person_in_own_deletion_task
+
+    return bool(
+        access.can(Capability.PII_READ_ASSIGNED)
+        and person_in_own_deletion_task(incident=access.incident, person_id=person_id, user=user)
+    )
+
+
 def contribute() -> None:
     """Register the parts; called once from ``InquiriesConfig.ready()``."""
     from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
@@ -116,6 +127,7 @@ def contribute() -> None:
     for rule in _deletion_exclusions():
         extensions.audience_rules.register(rule)
     extensions.link_hosts.register(extensions.LinkHosts("desk", desk_link_hosts))
+    extensions.record_grants.register(extensions.RecordGrant("deletion_task", deletion_task_grant))
     extensions.shred_cleaners.register(extensions.ShredCleaner("inquiries", _files_remove, order=20))
     extensions.encrypted_tables.register(extensions.EncryptedTables("inquiries", _encrypted_tables, order=20))
     extensions.report_sections.register(

@@ -21,10 +21,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_noop
 
 from breachdesk.core.errors import Conflict, PermissionDenied, ValidationFailed
-from breachdesk.core.roles import Role
+from breachdesk.core.roles import Capability, Role, role_can
 from breachdesk.incidents import services as incident_services
 from breachdesk.incidents import task_texts
 from breachdesk.incidents.models import Phase, Task, TaskStatus
+from breachdesk.incidents.selectors import membership_role
 from breachdesk.inquiries import events
 from breachdesk.inquiries.models import (
     DeletionRequest,
@@ -243,10 +244,10 @@ def deletion_complete(*, deletion: DeletionRequest, actor: Any) -> Reply | None:
 
 
 def deletion_decide_contact(
-    *, deletion: DeletionRequest, actor: Any, is_lead: bool, legal_notices_allowed: bool, note: str
+    *, deletion: DeletionRequest, actor: Any, legal_notices_allowed: bool, note: str
 ) -> DeletionRequest:
     """Record the lead's decision whether notices that the law requires may still reach this person."""
-    if not is_lead:
+    if not role_can(membership_role(user=actor, incident=deletion.inquiry.incident), Capability.DELETION_DECIDE):
         raise PermissionDenied(gettext_noop("Only the incident lead decides this."), code="inquiries.not_lead")
     if not legal_notices_allowed and not (note or "").strip():
         raise ValidationFailed(

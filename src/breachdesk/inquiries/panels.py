@@ -61,7 +61,7 @@ def desk_panel_context(access: IncidentAccess, request: HttpRequest) -> dict[str
 
 
 def person_section_context(person: Any, access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:
-    if not access.can(Capability.VIEW_PII):
+    if not access.can(Capability.INQUIRY_READ_BODY):
         return None
     inquiries = list(selectors.inquiries_of_person(incident=access.incident, person_id=person.pk)[:50])
     return {"incident": access.incident, "inquiries": inquiries}

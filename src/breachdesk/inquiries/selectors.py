@@ -143,6 +143,37 @@ def deletion_list(*, incident: Incident) -> QuerySet[DeletionRequest]:
     return DeletionRequest.objects.filter(incident=incident).select_related("inquiry", "task").order_by("-created_at")
 
 
+def person_in_own_deletion_task(*, incident: Incident, person_id: int, user: Any) -> bool:
+    """Return whether ``person_id`` is the verified subject of an open deletion whose task is assigned to ``user``.
+
+    This is the engineer's object-level grant (``Capability.PII_READ_ASSIGNED``): an unverified suggestion names
+    nobody, and a finished deletion needs no more reading.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return DeletionRequest.objects.filter(
+        incident=incident,
+        person_id=person_id,
+        verified_at__isnull=False,
+        status=DeletionStatus.OPEN,
+        task__owner_id=user.pk,
+    ).exists()
+
+
+def inquiry_in_review_by(*, inquiry: Inquiry, user: Any) -> bool:
+    """Return whether ``user`` reviews a reply to ``inquiry``: one is in review, or they reviewed one.
+
+    This is the legal reviewer's object-level grant (``Capability.INQUIRY_READ_IN_REVIEW``).
+    """
+    replies = Reply.objects.filter(inquiry=inquiry)
+    return replies.filter(Q(status=ReplyStatus.IN_REVIEW) | Q(reviewer_id=user.pk)).exists()
+
+
+def reply_in_review_by(*, reply: Reply, user: Any) -> bool:
+    """Return whether ``user`` may review ``reply`` now, or reviewed it (the reviewer's object-level grant)."""
+    return reply.status == ReplyStatus.IN_REVIEW or reply.reviewer_id == user.pk
+
+
 def review_queue(*, incident: Incident) -> QuerySet[Reply]:
     """Return the replies waiting for review, oldest first."""
     return (

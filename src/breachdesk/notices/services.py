@@ -15,7 +15,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from breachdesk.core.four_eyes import four_eyes_require
-from breachdesk.core.roles import Capability, Role, role_can
+from breachdesk.core.roles import Capability, role_can
 from breachdesk.incidents.models import Incident
 from breachdesk.incidents.selectors import membership_role
 from breachdesk.notices import events, readiness
@@ -40,7 +40,6 @@ from breachdesk.notices.models import (
 from breachdesk.notices.rendering import text_hash
 from breachdesk.notices.selectors import state_cache_key
 
-DRAFTERS = frozenset({Role.LEAD, Role.PR})
 TITLE_MAX = 300
 
 
@@ -49,8 +48,8 @@ def _role(incident: Incident, actor: User) -> str | None:
 
 
 def require_drafter(incident: Incident, actor: User) -> None:
-    """Raise unless ``actor`` is the lead or PR of ``incident``."""
-    if _role(incident, actor) not in DRAFTERS:
+    """Raise unless ``actor``'s role in ``incident`` may draft notices and FAQ entries."""
+    if not role_can(_role(incident, actor), Capability.DRAFT_NOTICES):
         raise NotAllowed("Only the lead or PR may draft notices and FAQ entries.")
 
 
@@ -60,7 +59,7 @@ def _require_reviewer(incident: Incident, actor: User) -> None:
 
 
 def _require_lead(incident: Incident, actor: User) -> None:
-    if _role(incident, actor) != Role.LEAD:
+    if not role_can(_role(incident, actor), Capability.PUBLISH_NOTICES):
         raise NotAllowed("Only the incident lead may publish.")
 
 

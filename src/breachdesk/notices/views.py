@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from breachdesk.core.roles import Capability, Role
+from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents import services as incident_services
 from breachdesk.incidents.access import incident_view
@@ -40,7 +40,7 @@ def _redirect(name: str, access: IncidentAccess, **kwargs: Any) -> HttpResponseR
 
 
 def _can_draft(access: IncidentAccess) -> bool:
-    return access.role in services.DRAFTERS
+    return access.can(Capability.DRAFT_NOTICES)
 
 
 def _form_errors(request: HttpRequest, form: Any) -> None:
@@ -110,7 +110,7 @@ def notice_detail(request: AuthedRequest, *, access: IncidentAccess, notice_id: 
     incident = access.incident
     notice = selectors.notice_get(incident=incident, notice_id=notice_id)
     first = not selectors.notices_published(incident=incident)
-    items = readiness.readiness_evaluate(incident=incident) if first and access.is_lead else []
+    items = readiness.readiness_evaluate(incident=incident) if first and access.can(Capability.PUBLISH_NOTICES) else []
     open_items = readiness.open_items(items)
     return render(
         request,
@@ -129,7 +129,7 @@ def notice_detail(request: AuthedRequest, *, access: IncidentAccess, notice_id: 
             "can_approve": access.can(Capability.REVIEW)
             and notice.status == NoticeStatus.DRAFT
             and request.user.pk not in (notice.author_id, notice.last_edited_by_id),
-            "can_publish": access.is_lead and notice.status == NoticeStatus.APPROVED,
+            "can_publish": access.can(Capability.PUBLISH_NOTICES) and notice.status == NoticeStatus.APPROVED,
             "can_correct": _can_draft(access) and notice.is_published,
             "can_press": access.can(Capability.MANAGE_STAKEHOLDERS) and notice.status != NoticeStatus.DRAFT,
             "corrections": notice.corrections.all(),
@@ -486,6 +486,5 @@ def press_view(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespons
             "statements": statements,
             "notices": selectors.notice_list(incident=incident).exclude(status=NoticeStatus.DRAFT),
             "can_manage": access.can(Capability.MANAGE_STAKEHOLDERS),
-            "role_pr": access.role == Role.PR,
         },
     )

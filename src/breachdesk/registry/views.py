@@ -14,10 +14,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from breachdesk.core import access_log, extensions
-from breachdesk.core.errors import ApplicationError, error_text
+from breachdesk.core.errors import ApplicationError, PermissionDenied, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.access import incident_view
@@ -46,22 +47,25 @@ def _context(access: IncidentAccess, **extra: object) -> dict[str, object]:
         "access": access,
         "incident": access.incident,
         "can_access_log": access.can(Capability.VIEW_ACCESS_LOG),
+        "can_list": access.can(Capability.PII_LIST),
+        "can_import": access.can(Capability.PII_IMPORT),
+        "can_export": access.can(Capability.PII_EXPORT_MASKED),
         **extra,
     }
 
 
 @incident_view()
 def overview(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
-    """Show the aggregate counts by item; every member may see them, PII pages need VIEW_PII."""
+    """Show the aggregate counts by item; every member may see them, the people list needs PII_LIST."""
     counts = selectors.registry_counts(incident=access.incident)
     return render(
         request,
         "registry/overview.html",
-        _context(access, counts=counts, can_pii=access.can(Capability.VIEW_PII)),
+        _context(access, counts=counts),
     )
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_LIST)
 @require_http_methods(["GET", "POST"])
 def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """List people, searched by member ID, email or phone through the blind index.
@@ -116,9 +120,21 @@ def person_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespon
     )
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view()
 def person_detail(request: AuthedRequest, person_id: int, *, access: IncidentAccess) -> HttpResponse:
-    """Show a person's data, leaked items, and the sections other apps register (inquiries, deliveries, …)."""
+    """Show a person's data, leaked items, and the sections other apps register (inquiries, deliveries, …).
+
+    The desk reads any record (``PII_READ_RECORD``); an engineer only the person their own deletion task names
+    (``PII_READ_ASSIGNED``, checked by the grant the inquiries app registers). Anyone else is refused before the
+    record is read, so the refusal is the same whether the person exists or not.
+    """
+    if not access.can(Capability.PII_READ_RECORD):
+        access.require(Capability.PII_READ_ASSIGNED)
+        if not any(g.fn(person_id, access, request.user) for g in extensions.record_grants.all()):
+            raise PermissionDenied(
+                gettext_noop("Only the people named in your own deletion tasks are open to you."),
+                code="registry.not_assigned",
+            )
     person = selectors.person_get(incident=access.incident, person_id=person_id)
     fields = [(item_label(name), getattr(person, name) or "") for name in ENCRYPTED]
     access_log.record(
@@ -140,7 +156,7 @@ def person_detail(request: AuthedRequest, person_id: int, *, access: IncidentAcc
     )
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 def job_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """List the import and match history with counts and error files."""
     jobs = Paginator(selectors.job_list(incident=access.incident), 50).get_page(request.GET.get("page"))
@@ -171,21 +187,21 @@ def _upload(request: AuthedRequest, access: IncidentAccess, kind: str) -> HttpRe
     return render(request, "registry/upload.html", _context(access, form=form, kind=kind))
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 @require_http_methods(["GET", "POST"])
 def job_upload(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """Upload a member master or an affected list; the mapping preview follows."""
     return _upload(request, access, JobKind.IMPORT)
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 @require_http_methods(["GET", "POST"])
 def match_upload(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """Upload a leaked file to match against the registry."""
     return _upload(request, access, JobKind.MATCH)
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 @require_http_methods(["GET", "POST"])
 def job_detail(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Show a job: the column-mapping preview while pending (POST starts it), else its progress and counts."""
@@ -219,7 +235,7 @@ def job_detail(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -
     return render(request, "registry/job_detail.html", context)
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 def job_progress(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Return the progress fragment that htmx polls every second while the job runs."""
     job = selectors.job_get(incident=access.incident, job_id=job_id)
@@ -242,19 +258,19 @@ def _side_file(request: AuthedRequest, access: IncidentAccess, job_id: int, attr
     return _file(FileResponse(Path(path).open("rb"), as_attachment=True, filename=name, content_type="text/csv"))
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 def job_errors(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Download the job's error file (rejected rows; for a match, the unmatched rows), masked."""
     return _side_file(request, access, job_id, "errors_path", "errors")
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 def job_matches(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Download a match's report: which row matched which person, on what, and how strongly."""
     return _side_file(request, access, job_id, "report_path", "matches")
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 @require_POST
 def job_resume(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Go on with an interrupted job from its checkpoint, in the background worker."""
@@ -269,7 +285,7 @@ def job_resume(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -
     return _to("job_detail", access, job_id=job.pk)
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 @require_POST
 def job_rollback(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Undo a job: remove the people it added and restore those it changed."""
@@ -279,7 +295,7 @@ def job_rollback(request: AuthedRequest, job_id: int, *, access: IncidentAccess)
     return _to("job_detail", access, job_id=job.pk)
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_IMPORT)
 @require_POST
 def job_delete(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Delete a job with its error file and report; the people it imported stay."""
@@ -289,7 +305,7 @@ def job_delete(request: AuthedRequest, job_id: int, *, access: IncidentAccess) -
     return _to("job_list", access)
 
 
-@incident_view(Capability.VIEW_PII)
+@incident_view(Capability.PII_EXPORT_MASKED)
 @require_http_methods(["GET", "POST"])
 def export(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
     """Download the registry as CSV or XLSX: masked for the desk, unmasked for the lead only."""

@@ -55,7 +55,9 @@ def test_every_route_answering_with_personal_data_is_one_that_is_logged() -> Non
 
 @pytest.mark.django_db
 def test_api_reads_of_inquiries_are_on_the_access_log_with_the_api_path(world: World) -> None:
-    _row, token = api_token_create(user=world.lead, name="desk", incidents=[world.incident], capabilities=["view_pii"])
+    _row, token = api_token_create(
+        user=world.lead, name="desk", incidents=[world.incident], capabilities=["desk_open", "desk_work"]
+    )
     client = Client()
     base = f"/api/v1/incidents/{world.incident.code}/inquiries"
     created = [
@@ -88,7 +90,7 @@ def test_api_reads_of_inquiries_are_on_the_access_log_with_the_api_path(world: W
 @pytest.mark.django_db
 def test_taking_in_an_inquiry_through_the_api_is_logged_too(world: World) -> None:
     _row, token = api_token_create(
-        user=world.responder, name="desk", incidents=[world.incident], capabilities=["view_pii"]
+        user=world.responder, name="desk", incidents=[world.incident], capabilities=["desk_open", "desk_work"]
     )
     before = AccessEvent.objects.count()
     base = f"/api/v1/incidents/{world.incident.code}/inquiries"

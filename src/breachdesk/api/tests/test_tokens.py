@@ -96,11 +96,11 @@ def test_a_token_cannot_be_issued_beyond_the_users_membership_or_role(world: Wor
 
 @pytest.mark.django_db
 def test_the_command_prints_the_scope_and_stores_it(world: World) -> None:
-    result = issue("--user", "responder", "--incident", world.incident.code, "--capability", "view_pii")
+    result = issue("--user", "responder", "--incident", world.incident.code, "--capability", "desk_work")
     assert result["incidents"] == ["case-1"]
-    assert result["capabilities"] == ["view", "view_pii"]
+    assert result["capabilities"] == ["desk_work", "view"]
     row = ApiToken.objects.get(prefix=result["prefix"])
-    assert row.capabilities == ["view_pii"]
+    assert row.capabilities == ["desk_work"]
     assert list(row.incidents.values_list("code", flat=True)) == ["case-1"]
 
 

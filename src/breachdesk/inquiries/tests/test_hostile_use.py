@@ -389,7 +389,7 @@ def test_a_completed_deletion_stays_in_a_legally_required_notice_unless_the_lead
     assert world.person.pk not in {pk for pk, _email in audience_ids(campaign=campaign)[0]}
     deletion.refresh_from_db()
     services.deletion_decide_contact(
-        deletion=deletion, actor=world.lead, is_lead=True, legal_notices_allowed=False, note="本人が電話で拒否"
+        deletion=deletion, actor=world.lead, legal_notices_allowed=False, note="本人が電話で拒否"
     )
     campaign.include_deleted = True
     assert world.person.pk not in {pk for pk, _email in audience_ids(campaign=campaign)[0]}

@@ -43,12 +43,50 @@ def test_the_responder_sees_every_desk_page_and_the_dashboard_panel(world: World
     assert "<svg" in dashboard
 
 
-def test_the_client_reviewer_sees_the_queue_and_inquiries_but_not_the_sender_address(world: World) -> None:
+def test_the_client_reviewer_reads_an_inquiry_only_while_reviewing_its_reply_and_masked(world: World) -> None:
+    """INQUIRY_READ_IN_REVIEW: the reviewer sees what they review, with the people in it masked."""
+    from breachdesk.core.models import AccessEvent
+    from breachdesk.inquiries.intake.receive import Incoming, inquiry_receive
+    from breachdesk.inquiries.models import Channel, Reply
+    from breachdesk.inquiries.review import reply_draft, reply_submit
+
+    received = inquiry_receive(
+        incident=world.incident,
+        incoming=Incoming(
+            channel=Channel.EMAIL,
+            subject="山田 太郎の件",
+            text="山田 太郎です。会員番号W-0001、電話は090-1234-5678、妻はtaro.yamada@example.jpを使っています。",
+            sender_name="山田 太郎",
+            sender_email="taro.yamada@example.jp",
+            message_id="<masked-1@example.jp>",
+        ),
+        actor=world.responder,
+    )
+    inquiry = received.inquiry
+    assert inquiry is not None
+    page_url = f"/incidents/{world.incident.code}/desk/{inquiry.pk}/"
     reviewer = client_for(world.reviewer_client)
     assert reviewer.get(f"/incidents/{world.incident.code}/desk/review/").status_code == 200
-    page = reviewer.get(f"/incidents/{world.incident.code}/desk/{world.desk['inquiry_id']}/").content.decode()
-    assert "hanako.mihon@example.jp" not in page
-    assert "ha***@example.jp" in page
+    assert reviewer.get(page_url).status_code == 403  # nothing of it is in review yet
+    listing = reviewer.get(f"/incidents/{world.incident.code}/desk/")  # no list of inquiries: the review queue
+    assert (listing.status_code, listing["Location"]) == (302, f"/incidents/{world.incident.code}/desk/review/")
+    reply = reply_draft(inquiry=inquiry, actor=world.responder)
+    reply_url = f"/incidents/{world.incident.code}/desk/replies/{reply.pk}/"
+    assert reviewer.get(reply_url).status_code == 403  # a draft is not theirs to read
+    reply_submit(reply=Reply.objects.get(pk=reply.pk), actor=world.responder)
+    response = reviewer.get(page_url)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for plain in ("taro.yamada@example.jp", "090-1234-5678", "山田 太郎", "W-0001"):
+        assert plain not in page, plain
+    for masked in ("ta***@example.jp", "090-****-5678", "山田 *郎", "****01"):
+        assert masked in page, masked
+    assert 'id="masked-for-review"' in page
+    assert reviewer.get(reply_url).status_code == 200
+    read = AccessEvent.objects.filter(object=f"inquiry:{inquiry.pk}", actor=world.reviewer_client).get()
+    assert read.fields == ["subject (masked)", "body (masked)", "sender (masked)"]
+    # The responder reads the same page unmasked.
+    assert "090-1234-5678" in client_for(world.responder).get(page_url).content.decode()
     attachment = f"/incidents/{world.incident.code}/desk/attachments/{world.desk['attachment_id']}/"
     assert reviewer.get(attachment).status_code == 403
 

@@ -121,7 +121,7 @@ def test_an_unverified_sender_is_never_told_another_persons_status(world: World)
 def test_an_edited_reply_is_free_text_and_always_needs_review(world: World) -> None:
     inquiry = _receive(world, message_id="<ft@x>", body="補償はありますか")
     for block in AnswerBlock.objects.filter(incident=world.incident, status="approved"):
-        services.block_set_preapproved(block=block, actor=world.lead, preapproved=True, is_lead=True)
+        services.block_set_preapproved(block=block, actor=world.lead, preapproved=True)
     reply = services.reply_draft(inquiry=inquiry, actor=world.responder)
     assert reply.skips_review
     services.reply_edit(reply=reply, actor=world.responder, body=reply.body + "\n\n個別に特別な対応をいたします。")
@@ -133,7 +133,7 @@ def test_an_edited_reply_is_free_text_and_always_needs_review(world: World) -> N
 def test_a_reply_made_only_of_pre_approved_blocks_skips_review(world: World) -> None:
     inquiry = _receive(world, message_id="<pa@x>", body="補償はありますか")
     for block in AnswerBlock.objects.filter(incident=world.incident, status="approved"):
-        services.block_set_preapproved(block=block, actor=world.lead, preapproved=True, is_lead=True)
+        services.block_set_preapproved(block=block, actor=world.lead, preapproved=True)
     reply = services.reply_draft(inquiry=inquiry, actor=world.responder)
     assert services.reply_submit(reply=reply, actor=world.responder).status == ReplyStatus.APPROVED
 
@@ -146,7 +146,7 @@ def test_only_the_lead_pre_approves_and_the_author_cannot_approve_a_block(world:
         services.block_approve(block=block, actor=world.responder)
     services.block_approve(block=block, actor=world.reviewer_client)
     with pytest.raises(ApplicationError):
-        services.block_set_preapproved(block=block, actor=world.responder, preapproved=True, is_lead=False)
+        services.block_set_preapproved(block=block, actor=world.responder, preapproved=True)
     assert AnswerBlock.objects.filter(incident=world.incident, key="press", status="approved").count() == 1
 
 
@@ -249,14 +249,14 @@ def test_a_deletion_request_becomes_an_engineer_task_and_its_completion_drafts_t
     confirmation = inquiry.replies.get(kind="deletion_confirmation")
     assert "削除および退会の手続きが完了" in (confirmation.body or "")
     services.deletion_decide_contact(
-        deletion=deletion, actor=world.lead, is_lead=True, legal_notices_allowed=True, note="法定の通知のみ"
+        deletion=deletion, actor=world.lead, legal_notices_allowed=True, note="法定の通知のみ"
     )
     assert world.person.pk not in selectors.person_ids_with_completed_deletion(
         incident=world.incident, legally_required=True
     )
     with pytest.raises(ApplicationError):
         services.deletion_decide_contact(
-            deletion=deletion, actor=world.responder, is_lead=False, legal_notices_allowed=False, note="x"
+            deletion=deletion, actor=world.responder, legal_notices_allowed=False, note="x"
         )
 
 

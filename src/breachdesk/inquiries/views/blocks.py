@@ -75,6 +75,8 @@ def block_approve(request: AuthedRequest, block_id: int, *, access: IncidentAcce
 def block_preapprove(request: AuthedRequest, block_id: int, *, access: IncidentAccess) -> HttpResponse:
     block = selectors.block_get(incident=access.incident, block_id=block_id)
     services.block_set_preapproved(
-        block=block, actor=request.user, preapproved=request.POST.get("preapproved") == "1", is_lead=access.is_lead
+        block=block,
+        actor=request.user,
+        preapproved=request.POST.get("preapproved") == "1",
     )
     return to("block_list", access)

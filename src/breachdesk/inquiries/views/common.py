@@ -14,16 +14,16 @@ from breachdesk.incidents.selectors import IncidentAccess
 
 
 def require_desk(access: IncidentAccess) -> None:
-    """Let in the roles that work on inquiries: desk (VIEW_PII: lead, responder, engineer) and reviewers."""
-    if not (access.can(Capability.VIEW_PII) or access.can(Capability.REVIEW)):
+    """Let in the roles that work around inquiries (``DESK_OPEN``: desk, reviewers, engineers); no personal data."""
+    if not access.can(Capability.DESK_OPEN):
         raise PermissionDenied(
             gettext_noop("Your role does not open the inquiry desk."), code="inquiries.no_desk_access"
         )
 
 
 def require_staff(access: IncidentAccess) -> None:
-    """Let in the desk staff who write and send (VIEW_PII)."""
-    access.require(Capability.VIEW_PII)
+    """Let in the desk staff who triage, draft and log (``DESK_WORK``)."""
+    access.require(Capability.DESK_WORK)
 
 
 def to(name: str, access: IncidentAccess, **kwargs: Any) -> HttpResponseRedirect:
@@ -34,7 +34,12 @@ def context(access: IncidentAccess, **extra: Any) -> dict[str, Any]:
     return {
         "access": access,
         "incident": access.incident,
-        "can_pii": access.can(Capability.VIEW_PII),
+        "can_read": access.can(Capability.INQUIRY_READ_BODY),
+        "can_work": access.can(Capability.DESK_WORK),
+        "can_send": access.can(Capability.REPLY_SEND),
+        "can_complete": access.can(Capability.DELETION_COMPLETE),
+        "can_decide": access.can(Capability.DELETION_DECIDE),
+        "can_preapprove": access.can(Capability.BLOCK_PREAPPROVE),
         "can_review": access.can(Capability.REVIEW),
         **extra,
     }

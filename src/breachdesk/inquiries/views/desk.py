@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -31,6 +31,7 @@ from breachdesk.inquiries.intake.receive import read_attachment
 from breachdesk.inquiries.intake.sender import dmarc_warning
 from breachdesk.inquiries.labels import LABELS
 from breachdesk.inquiries.mailer import desk_config
+from breachdesk.inquiries.masking import text_masked
 from breachdesk.inquiries.models import Channel, Inquiry, InquiryStatus, Reply
 from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
 from breachdesk.registry.masking import mask
@@ -68,7 +69,7 @@ ROW_HTML = (
 SUBJECT_CHARS = 60
 
 
-def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[SafeString]:
+def _rows(inquiries: list[Inquiry], *, can_work: bool, base_url: str) -> list[SafeString]:
     """Write the table rows in Python, escaping every value with ``html.escape`` (what Django's ``escape`` does).
 
     Fifty rows of ten values each cost more through the template engine (or ``format_html``, which checks each
@@ -86,12 +87,12 @@ def _rows(inquiries: list[Inquiry], *, can_pii: bool, base_url: str) -> list[Saf
     for inquiry in inquiries:
         email = inquiry.sender_email or ""
         phone_only = "☎" if inquiry.sender_phone else "—"
-        sender = (email if can_pii else mask("email", email)) if email else phone_only
+        sender = email or phone_only  # the list needs INQUIRY_READ_BODY, which shows senders
         subject = inquiry.subject or "—"
         if len(subject) > SUBJECT_CHARS:
             subject = subject[: SUBJECT_CHARS - 1] + "…"
         row = ROW_HTML.format(
-            check=check_html.format(int(inquiry.pk)) if can_pii else "",
+            check=check_html.format(int(inquiry.pk)) if can_work else "",
             received=_short(inquiry.received_at),
             url=f"{url_prefix}{int(inquiry.pk)}/",
             subject=escape(subject),
@@ -126,8 +127,14 @@ def _short(moment: datetime | None) -> str:
 
 @incident_view()
 def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResponse:
-    """List inquiries (50 a page) with filters; staff select rows with the same labels for a batch of drafts."""
-    require_desk(access)
+    """List inquiries (50 a page) with filters; staff select rows with the same labels for a batch of drafts.
+
+    The list shows senders and subjects (``INQUIRY_READ_BODY``). Other desk roles land on their own page instead: a
+    reviewer on the review queue, an engineer on the deletion requests.
+    """
+    if not access.can(Capability.INQUIRY_READ_BODY):
+        require_desk(access)
+        return to("review_queue" if access.can(Capability.REVIEW) else "deletion_list", access)
     params = request.GET
     filters: dict[str, Any] = {
         "status": params.get("status") or None,
@@ -145,7 +152,7 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
     )
     count = selectors.inquiry_list_count(incident=access.incident, **filters)
     page = _CountedPaginator(qs, 50, count=count).get_page(params.get("page"))
-    can_pii = access.can(Capability.VIEW_PII)
+    can_work = access.can(Capability.DESK_WORK)
     query = params.copy()
     query.pop("page", None)
     base_url = reverse("inquiries:inquiry_list", kwargs={"code": access.incident.code})
@@ -155,7 +162,7 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
         context(
             access,
             page=page,
-            rows=mark_safe("".join(_rows(list(page.object_list), can_pii=can_pii, base_url=base_url))),  # noqa: S308  # nosec
+            rows=mark_safe("".join(_rows(list(page.object_list), can_work=can_work, base_url=base_url))),  # noqa: S308  # nosec
             labels=list(LABELS.items()),
             statuses=InquiryStatus.choices,
             assignee_options=_assignee_options(access, selected=params.get("assignee", "")),
@@ -169,10 +176,20 @@ def inquiry_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpRespo
 @incident_view()
 def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Show one inquiry: its messages (text, or sanitised HTML), labels with why they were chosen (computed now from
-    the text and the model, nothing stored), match, replies, deletion."""
-    require_desk(access)
+    the text and the model, nothing stored), match, replies, deletion.
+
+    The desk reads it all (``INQUIRY_READ_BODY``). A legal reviewer reads only an inquiry whose reply they review
+    (``INQUIRY_READ_IN_REVIEW``), with the people in it masked: sender, subject, text, attachment names; no HTML
+    view, no attachment, no registry link.
+    """
+    can_read = access.can(Capability.INQUIRY_READ_BODY)
+    if not can_read:
+        access.require(Capability.INQUIRY_READ_IN_REVIEW)
     inquiry = selectors.inquiry_get(incident=access.incident, inquiry_id=inquiry_id)
-    can_pii = access.can(Capability.VIEW_PII)
+    if not can_read and not selectors.inquiry_in_review_by(inquiry=inquiry, user=request.user):
+        raise PermissionDenied(
+            gettext_noop("You read an inquiry only while you review its reply."), code="inquiries.not_in_review"
+        )
     email = inquiry.sender_email or ""
     person = inquiry.person
     access_log.record(
@@ -180,26 +197,38 @@ def inquiry_detail(request: AuthedRequest, inquiry_id: int, *, access: IncidentA
         actor=request.user,
         obj=f"inquiry:{inquiry.pk}",
         fields=["subject", "body", "sender_name", "sender_email"]
-        if can_pii
-        else ["subject", "body", "sender (masked)"],
+        if can_read
+        else ["subject (masked)", "body (masked)", "sender (masked)"],
         route=access_log.route_of(request),
     )
+    messages_ = list(inquiry.messages.prefetch_related("attachments").order_by("at", "id"))
+    names, member_ids = [inquiry.sender_name or ""], []
+    for known in (person, inquiry.suggested_person):
+        if known is not None:
+            names.append(known.name or "")
+            member_ids.append(known.member_id or "")
+    for message in messages_:
+        message.shown_text = (  # type: ignore[attr-defined]
+            message.text if can_read else text_masked(message.text or "", names=names, member_ids=member_ids)
+        )
+    subject = inquiry.subject or ""
     return render(
         request,
         "inquiries/inquiry_detail.html",
         context(
             access,
             inquiry=inquiry,
-            sender_email=email if can_pii else mask("email", email),
-            sender_name=(inquiry.sender_name or "") if can_pii else mask("name", inquiry.sender_name or ""),
-            reply_to=(inquiry.reply_to or "") if can_pii else mask("email", inquiry.reply_to or ""),
+            subject=subject if can_read else text_masked(subject, names=names, member_ids=member_ids),
+            sender_email=email if can_read else mask("email", email),
+            sender_name=(inquiry.sender_name or "") if can_read else mask("name", inquiry.sender_name or ""),
+            reply_to=(inquiry.reply_to or "") if can_read else mask("email", inquiry.reply_to or ""),
             dmarc_warning=dmarc_warning(inquiry.auth_results) if inquiry.channel in MAIL_CHANNELS else "",
-            messages_=inquiry.messages.prefetch_related("attachments").order_by("at", "id"),
-            explanation=learning.inquiry_explanation(inquiry),
+            messages_=messages_,
+            explanation=learning.inquiry_explanation(inquiry) if can_read else [],
             label_choices=list(LABELS.items()),
             person=person,
-            suggested=inquiry.suggested_person if person is None else None,
-            person_items=person.item_keys if person is not None and can_pii else [],
+            suggested=inquiry.suggested_person if person is None and can_read else None,
+            person_items=person.item_keys if person is not None and can_read else [],
             replies=Reply.objects.filter(inquiry=inquiry).select_related("author", "reviewer"),
             deletions=inquiry.deletion_requests.all(),
             assignee_options=_assignee_options(access, selected=str(inquiry.assignee_id or "")),
@@ -285,7 +314,7 @@ def inquiry_deletion(request: AuthedRequest, inquiry_id: int, *, access: Inciden
 @incident_view()
 def attachment_download(request: AuthedRequest, attachment_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Offer a stored attachment as a download only: never inline, never sniffed, never a known type."""
-    require_staff(access)
+    access.require(Capability.INQUIRY_READ_BODY)
     attachment = selectors.attachment_get(incident=access.incident, attachment_id=attachment_id)
     if not attachment.stored_path:
         raise PermissionDenied(_("This attachment was too large and was not stored."), code="inquiries.not_stored")
@@ -381,8 +410,7 @@ def deletion_list(request: AuthedRequest, *, access: IncidentAccess) -> HttpResp
 @require_POST
 def deletion_complete(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
     """Let an engineer (or the lead) mark the deletion done; the confirmation is drafted."""
-    access.require(Capability.EDIT_TASKS)
-    require_staff(access)
+    access.require(Capability.DELETION_COMPLETE)
     deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
     reply = services.deletion_complete(deletion=deletion, actor=request.user)
     if reply is not None:
@@ -425,12 +453,14 @@ def deletion_verify_phone(request: AuthedRequest, deletion_id: int, *, access: I
 @incident_view()
 @require_POST
 def deletion_decide(request: AuthedRequest, deletion_id: int, *, access: IncidentAccess) -> HttpResponse:
+    if not access.can(Capability.DELETION_DECIDE):  # before the form: the refusal, not "give a reason"
+        raise PermissionDenied(gettext_noop("Only the incident lead decides this."), code="inquiries.not_lead")
     deletion = selectors.deletion_get(incident=access.incident, deletion_id=deletion_id)
     form = forms.DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give a reason for the decision."))
         return to("deletion_list", access)
-    services.deletion_decide_contact(deletion=deletion, actor=request.user, is_lead=access.is_lead, **form.cleaned_data)
+    services.deletion_decide_contact(deletion=deletion, actor=request.user, **form.cleaned_data)
     return to("deletion_list", access)
 
 
@@ -452,4 +482,8 @@ def desk_settings(request: AuthedRequest, *, access: IncidentAccess) -> HttpResp
             else:
                 messages.success(request, _("The desk settings were saved."))
                 return to("desk_settings", access)
-    return render(request, "inquiries/desk_settings.html", context(access, form=form, config=config))
+    return render(
+        request,
+        "inquiries/desk_settings.html",
+        context(access, form=form, config=config, can_save=access.can(Capability.EDIT_INCIDENT)),
+    )

@@ -10,16 +10,17 @@ from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
-from breachdesk.core.errors import ApplicationError, error_text
+from breachdesk.core.errors import ApplicationError, PermissionDenied, error_text
 from breachdesk.core.roles import Capability
 from breachdesk.core.types import AuthedRequest
 from breachdesk.incidents.access import incident_view
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.inquiries import forms, selectors, services
 from breachdesk.inquiries.models import Reply, ReplyStatus
-from breachdesk.inquiries.views.common import context, require_desk, require_staff, to
+from breachdesk.inquiries.views.common import context, require_staff, to
 
 
 def diff_html(before: str, after: str) -> SafeString:
@@ -55,9 +56,20 @@ def _reply_context(access: IncidentAccess, reply: Reply, **extra: object) -> dic
 @incident_view()
 @require_http_methods(["GET", "POST"])
 def reply_detail(request: AuthedRequest, reply_id: int, *, access: IncidentAccess) -> HttpResponse:
-    """Show a reply; its author's team edits it while it is a draft or returned."""
-    require_desk(access)
+    """Show a reply; its author's team edits it while it is a draft or returned.
+
+    The desk reads every reply (``INQUIRY_READ_BODY``); a legal reviewer the replies in review and those they
+    reviewed (``INQUIRY_READ_IN_REVIEW``), as written: they approve exactly the text that is sent.
+    """
+    if not access.can(Capability.INQUIRY_READ_BODY):
+        access.require(Capability.INQUIRY_READ_IN_REVIEW)
     reply = selectors.reply_get(incident=access.incident, reply_id=reply_id)
+    if not access.can(Capability.INQUIRY_READ_BODY) and not selectors.reply_in_review_by(
+        reply=reply, user=request.user
+    ):
+        raise PermissionDenied(
+            gettext_noop("You read a reply only while you review it."), code="inquiries.not_in_review"
+        )
     form = forms.ReplyForm(request.POST or None, initial={"body": reply.body})
     if request.method == "POST":
         require_staff(access)
@@ -117,7 +129,7 @@ def reply_review(request: AuthedRequest, reply_id: int, *, access: IncidentAcces
 @incident_view()
 @require_POST
 def reply_send(request: AuthedRequest, reply_id: int, *, access: IncidentAccess) -> HttpResponse:
-    require_staff(access)
+    access.require(Capability.REPLY_SEND)
     reply = selectors.reply_get(incident=access.incident, reply_id=reply_id)
     services.reply_send(reply=reply, actor=request.user)
     messages.success(request, _("The reply was sent."))

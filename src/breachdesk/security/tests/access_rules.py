@@ -15,16 +15,28 @@ from breachdesk.core.roles import Capability, Role, role_can
 
 NO = None
 VIEW = Capability.VIEW
-PII = Capability.VIEW_PII
+C = Capability
 EDIT = Capability.EDIT_INCIDENT
 TASKS = Capability.EDIT_TASKS
 MEMBERS = Capability.MANAGE_MEMBERS
 STAKEHOLDERS = Capability.MANAGE_STAKEHOLDERS
 REVIEW = Capability.REVIEW
-# A few actions are granted to a set of roles rather than through one capability.
-LEAD_PR_REVIEWER = frozenset({Role.LEAD, Role.PR, Role.REVIEWER})
 
-Need = Capability | frozenset[Role] | None
+
+@dataclass(frozen=True)
+class Either:
+    """Need one capability, or another one that is object-level (checked against the object as well).
+
+    ``objects`` names the personas for whom the sample object passes the object check (an engineer whose deletion
+    task names the sample person; a reviewer while the sample reply is in review); every other holder of ``grant``
+    is refused like a role without it.
+    """
+
+    need: Capability
+    grant: Capability
+
+
+Need = Capability | Either | None
 
 
 @dataclass(frozen=True)
@@ -37,13 +49,19 @@ def r(get: Need, post: Need) -> Rule:
     return Rule(get=get, post=post)
 
 
-def allows(role: Role, need: Need) -> bool:
-    """Return whether ``role`` may use a method that needs ``need``."""
+def allows(role: Role, need: Need, *, granted: bool = False) -> bool:
+    """Return whether ``role`` may use a method that needs ``need``; ``granted``: the object check passes."""
     if need is None:
         return False
-    if isinstance(need, Capability):
-        return role_can(role, need)
-    return role in need
+    if isinstance(need, Either):
+        return role_can(role, need.need) or (granted and role_can(role, need.grant))
+    return role_can(role, need)
+
+
+# Object-level reads: the record of the person an engineer's own deletion task names; the inquiry and reply a
+# reviewer reviews.
+RECORD = Either(C.PII_READ_RECORD, C.PII_READ_ASSIGNED)
+INQUIRY = Either(C.INQUIRY_READ_BODY, C.INQUIRY_READ_IN_REVIEW)
 
 
 # Web routes under /incidents/<code>/: GET and POST.
@@ -63,19 +81,19 @@ WEB: dict[str, Rule] = {
     "web:timeline": r(VIEW, VIEW),
     "web:timeline_verify": r(NO, VIEW),
     "registry:overview": r(VIEW, VIEW),
-    "registry:person_list": r(PII, PII),
-    "registry:person_detail": r(PII, PII),
-    "registry:job_list": r(PII, PII),
-    "registry:job_upload": r(PII, PII),
-    "registry:match_upload": r(PII, PII),
-    "registry:job_detail": r(PII, PII),
-    "registry:job_progress": r(PII, PII),
-    "registry:job_errors": r(PII, PII),
-    "registry:job_matches": r(PII, PII),
-    "registry:job_resume": r(NO, PII),
-    "registry:job_rollback": r(NO, PII),
-    "registry:job_delete": r(NO, PII),
-    "registry:export": r(PII, PII),
+    "registry:person_list": r(C.PII_LIST, C.PII_LIST),
+    "registry:person_detail": r(RECORD, RECORD),
+    "registry:job_list": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:job_upload": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:match_upload": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:job_detail": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:job_progress": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:job_errors": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:job_matches": r(C.PII_IMPORT, C.PII_IMPORT),
+    "registry:job_resume": r(NO, C.PII_IMPORT),
+    "registry:job_rollback": r(NO, C.PII_IMPORT),
+    "registry:job_delete": r(NO, C.PII_IMPORT),
+    "registry:export": r(C.PII_EXPORT_MASKED, C.PII_EXPORT_MASKED),
     "registry:access_log": r(Capability.VIEW_ACCESS_LOG, Capability.VIEW_ACCESS_LOG),
     "obligations:overview": r(VIEW, NO),
     "obligations:fact_override": r(NO, EDIT),
@@ -85,57 +103,57 @@ WEB: dict[str, Rule] = {
     "obligations:report_submit": r(NO, EDIT),
     "obligations:report_docx": r(VIEW, NO),
     "obligations:report_text": r(VIEW, NO),
-    "inquiries:inquiry_list": r(VIEW, VIEW),
-    "inquiries:bulk_draft": r(NO, PII),
-    "inquiries:assign_round_robin": r(NO, PII),
-    "inquiries:phone_new": r(PII, PII),
-    "inquiries:mail_upload": r(PII, PII),
-    "inquiries:desk_settings": r(VIEW, EDIT),
+    "inquiries:inquiry_list": r(C.DESK_OPEN, C.DESK_OPEN),  # without INQUIRY_READ_BODY: to one's own page
+    "inquiries:bulk_draft": r(NO, C.DESK_WORK),
+    "inquiries:assign_round_robin": r(NO, C.DESK_WORK),
+    "inquiries:phone_new": r(C.DESK_WORK, C.DESK_WORK),
+    "inquiries:mail_upload": r(C.DESK_WORK, C.DESK_WORK),
+    "inquiries:desk_settings": r(C.DESK_OPEN, EDIT),
     "inquiries:review_queue": r(REVIEW, REVIEW),
-    "inquiries:inquiry_detail": r(VIEW, VIEW),
-    "inquiries:inquiry_labels": r(NO, PII),
-    "inquiries:inquiry_assign": r(NO, PII),
-    "inquiries:inquiry_status": r(NO, PII),
-    "inquiries:inquiry_ack_retry": r(NO, PII),
-    "inquiries:inquiry_draft": r(NO, PII),
-    "inquiries:inquiry_deletion": r(NO, PII),
-    "inquiries:attachment_download": r(PII, PII),
-    "inquiries:reply_detail": r(VIEW, PII),
-    "inquiries:reply_submit": r(NO, PII),
+    "inquiries:inquiry_detail": r(INQUIRY, INQUIRY),
+    "inquiries:inquiry_labels": r(NO, C.DESK_WORK),
+    "inquiries:inquiry_assign": r(NO, C.DESK_WORK),
+    "inquiries:inquiry_status": r(NO, C.DESK_WORK),
+    "inquiries:inquiry_ack_retry": r(NO, C.DESK_WORK),
+    "inquiries:inquiry_draft": r(NO, C.DESK_WORK),
+    "inquiries:inquiry_deletion": r(NO, C.DESK_WORK),
+    "inquiries:attachment_download": r(C.INQUIRY_READ_BODY, C.INQUIRY_READ_BODY),
+    "inquiries:reply_detail": r(INQUIRY, C.DESK_WORK),
+    "inquiries:reply_submit": r(NO, C.DESK_WORK),
     "inquiries:reply_review": r(NO, REVIEW),
-    "inquiries:reply_send": r(NO, PII),
-    "inquiries:block_list": r(VIEW, PII),
-    "inquiries:block_starter": r(NO, PII),
-    "inquiries:block_detail": r(VIEW, VIEW),
+    "inquiries:reply_send": r(NO, C.REPLY_SEND),
+    "inquiries:block_list": r(C.DESK_OPEN, C.DESK_WORK),
+    "inquiries:block_starter": r(NO, C.DESK_WORK),
+    "inquiries:block_detail": r(C.DESK_OPEN, C.DESK_OPEN),
     "inquiries:block_approve": r(NO, REVIEW),
-    "inquiries:block_preapprove": r(NO, EDIT),  # lead only
-    "inquiries:deletion_list": r(VIEW, VIEW),
-    "inquiries:deletion_complete": r(NO, TASKS),
-    "inquiries:deletion_decide": r(NO, VIEW),
-    "inquiries:deletion_send_link": r(NO, PII),
-    "inquiries:deletion_verify_phone": r(NO, PII),
+    "inquiries:block_preapprove": r(NO, C.BLOCK_PREAPPROVE),
+    "inquiries:deletion_list": r(C.DESK_OPEN, C.DESK_OPEN),
+    "inquiries:deletion_complete": r(NO, C.DELETION_COMPLETE),
+    "inquiries:deletion_decide": r(NO, C.DELETION_DECIDE),
+    "inquiries:deletion_send_link": r(NO, C.DESK_WORK),
+    "inquiries:deletion_verify_phone": r(NO, C.DESK_WORK),
     "campaigns:campaign_list": r(VIEW, NO),
     "campaigns:bounce_record": r(NO, STAKEHOLDERS),  # lead or PR
-    "campaigns:template_create": r(STAKEHOLDERS, STAKEHOLDERS),
+    "campaigns:template_create": r(C.EDIT_CAMPAIGNS, C.EDIT_CAMPAIGNS),
     "campaigns:template_detail": r(VIEW, NO),
-    "campaigns:template_edit": r(NO, STAKEHOLDERS),
+    "campaigns:template_edit": r(NO, C.EDIT_CAMPAIGNS),
     "campaigns:template_approve": r(NO, REVIEW),
     "campaigns:template_preview": r(VIEW, NO),
-    "campaigns:template_test_send": r(NO, LEAD_PR_REVIEWER),  # reviewers check the template too
-    "campaigns:campaign_create": r(STAKEHOLDERS, STAKEHOLDERS),
+    "campaigns:template_test_send": r(NO, C.TEST_SEND_TEMPLATES),  # reviewers check the template too
+    "campaigns:campaign_create": r(C.EDIT_CAMPAIGNS, C.EDIT_CAMPAIGNS),
     "campaigns:campaign_detail": r(VIEW, NO),
     "campaigns:campaign_progress": r(VIEW, NO),
-    "campaigns:campaign_edit": r(NO, STAKEHOLDERS),
-    "campaigns:campaign_legal_reason": r(NO, EDIT),
+    "campaigns:campaign_edit": r(NO, C.EDIT_CAMPAIGNS),
+    "campaigns:campaign_legal_reason": r(NO, C.RUN_CAMPAIGNS),
     "campaigns:delivery_review_list": r(VIEW, NO),
-    "campaigns:delivery_review": r(NO, EDIT),
-    "campaigns:print_batch_create": r(NO, EDIT),
-    "campaigns:print_batch_download": r(NO, EDIT),
+    "campaigns:delivery_review": r(NO, C.RUN_CAMPAIGNS),
+    "campaigns:print_batch_create": r(NO, C.RUN_CAMPAIGNS),
+    "campaigns:print_batch_download": r(NO, C.RUN_CAMPAIGNS),
     "campaigns:campaign_approve": r(NO, REVIEW),
-    "campaigns:campaign_start": r(NO, EDIT),
-    "campaigns:campaign_pause": r(NO, EDIT),
-    "campaigns:campaign_resume": r(NO, EDIT),
-    "campaigns:campaign_cancel": r(NO, EDIT),
+    "campaigns:campaign_start": r(NO, C.RUN_CAMPAIGNS),
+    "campaigns:campaign_pause": r(NO, C.EDIT_CAMPAIGNS),  # PR may stop a campaign too
+    "campaigns:campaign_resume": r(NO, C.RUN_CAMPAIGNS),
+    "campaigns:campaign_cancel": r(NO, C.RUN_CAMPAIGNS),
     "costs:overview": r(VIEW, NO),
     "costs:settings": r(NO, EDIT),
     "costs:item_create": r(EDIT, EDIT),
@@ -149,12 +167,12 @@ WEB: dict[str, Rule] = {
     "costs:export_costs_xlsx": r(VIEW, NO),
     "costs:export_summary_csv": r(VIEW, NO),
     "costs:export_summary_xlsx": r(VIEW, NO),
-    "notices:list": r(VIEW, EDIT),
+    "notices:list": r(VIEW, C.DRAFT_NOTICES),
     "notices:readiness": r(VIEW, NO),
     "notices:detail": r(VIEW, NO),
     "notices:edit": r(NO, VIEW),
     "notices:approve": r(NO, REVIEW),
-    "notices:publish": r(NO, EDIT),
+    "notices:publish": r(NO, C.PUBLISH_NOTICES),
     "notices:correct": r(VIEW, VIEW),
     "notices:diff": r(VIEW, NO),
     "notices:faq_list": r(VIEW, VIEW),
@@ -194,8 +212,8 @@ API: dict[str, tuple[str, Capability, dict[str, object] | None]] = {
     "api:stakeholder_patch": ("patch", STAKEHOLDERS, {"notes": "Called back"}),
     "api:timeline_list": ("get", VIEW, None),
     "api:audit_verify": ("get", VIEW, None),
-    "api:inquiry_create": ("post", PII, {"body": "Was my data leaked?"}),
-    "api:inquiry_list": ("get", VIEW, None),  # no personal data in the list
+    "api:inquiry_create": ("post", C.DESK_WORK, {"body": "Was my data leaked?"}),
+    "api:inquiry_list": ("get", C.DESK_OPEN, None),  # no personal data in the list
 }
 
 # Routes that are not inside an incident, with what an anonymous visitor gets on GET: "login" is a redirect to the

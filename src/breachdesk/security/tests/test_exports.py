@@ -105,7 +105,7 @@ def test_registry_full_export(world: World, hostile_person: list[str], fmt: str,
 
 
 def test_registry_masked_export_has_no_live_cells(world: World, hostile_person: list[str]) -> None:
-    response = client_for(world.responder).post(
+    response = client_for(world.lead).post(
         f"/incidents/{world.incident.code}/registry/export/", {"format": "csv", "encoding": "utf-8"}
     )
     assert response.status_code == 200
