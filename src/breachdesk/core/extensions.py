@@ -117,12 +117,14 @@ class Panel:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link of the incident navigation bar; ``url_name`` is reversed with the incident code as ``code``."""
+    """A link of the incident navigation bar; ``url_name`` is reversed with the incident code as ``code``. With
+    ``capability`` (a ``core.roles.Capability`` value) the link is shown only to members whose role grants it."""
 
     key: str
     label: Any  # a lazy translation
     url_name: str
     order: int = 100
+    capability: str | None = None
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,9 @@ def contribute() -> None:
     from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
 
     extensions.nav.register(
-        extensions.NavEntry("inquiries", label=_("Desk"), url_name="inquiries:inquiry_list", order=40)
+        extensions.NavEntry(
+            "inquiries", label=_("Desk"), url_name="inquiries:inquiry_list", order=40, capability="desk_open"
+        )
     )
     extensions.panels.register(
         extensions.Panel(
