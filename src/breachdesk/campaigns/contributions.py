@@ -42,7 +42,12 @@ def individual_response_text(incident: Incident) -> str | None:
 
 def contribute() -> None:
     """Register the parts; called once from ``CampaignsConfig.ready()``."""
+    from breachdesk.campaigns.health import campaigns_needing_a_person, campaigns_progress
     from breachdesk.campaigns.panels import campaigns_panel_context, person_section_context
+
+    extensions.health_probes.register(
+        extensions.HealthProbe("campaigns", campaigns_progress, campaigns_needing_a_person, order=10)
+    )
 
     extensions.nav.register(
         extensions.NavEntry(

@@ -279,6 +279,24 @@ class RecordGrant:
     order: int = 100
 
 
+# --- Operations (read by core.health) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HealthProbe:
+    """Work an app holds that ``health`` watches.
+
+    ``progress(now, stall_before)`` returns the app's figures for the report's ``progress`` part, plus two flags that
+    are taken out: ``due`` (work waits for a worker) and ``problem`` (it does not move, or a relay is down).
+    ``needs_a_person()`` returns counts for the report's ``work`` part: rows a person must look at.
+    """
+
+    key: str
+    progress: Callable[[Any, Any], dict[str, Any]]
+    needs_a_person: Callable[[], dict[str, int]]
+    order: int = 100
+
+
 panels: Registry[Panel] = Registry("dashboard panels")
 nav: Registry[NavEntry] = Registry("navigation entries")
 dashboard_stamps: Registry[DashboardStamp] = Registry("dashboard stamps")
@@ -293,3 +311,4 @@ public_page_gates: Registry[PublicPageGate] = Registry("public page gates")
 encrypted_tables: Registry[EncryptedTables] = Registry("encrypted tables")
 key_use_holds: Registry[KeyUseHold] = Registry("key use holds")
 shred_cleaners: Registry[ShredCleaner] = Registry("shred cleaners")
+health_probes: Registry[HealthProbe] = Registry("health probes")

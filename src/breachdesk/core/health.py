@@ -20,8 +20,9 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Q
 from django.utils import timezone
+
+from breachdesk.core import extensions
 
 # A ready task older than this means the workers are down or too few.
 QUEUE_LAG_LIMIT = timedelta(minutes=2)
@@ -45,10 +46,11 @@ def _database() -> dict[str, Any]:
 
 
 def _workers(now: datetime) -> dict[str, Any]:
-    from breachdesk.work.models import WorkerBeat
-
+    beat = _model("work", "WorkerBeat")
+    if beat is None:
+        return {"ok": False, "alive": 0, "silent": 0}
     fresh = now - timedelta(seconds=settings.BREACHDESK_WORKER_DEAD_AFTER)
-    beats = list(WorkerBeat.objects.values_list("beat_at", flat=True))
+    beats = list(beat.objects.values_list("beat_at", flat=True))
     alive = sum(1 for at in beats if at >= fresh)
     return {"ok": alive > 0, "alive": alive, "silent": len(beats) - alive}
 
@@ -72,52 +74,24 @@ def _queue(now: datetime) -> dict[str, Any]:
     }
 
 
-def _progress(now: datetime) -> dict[str, Any]:
-    """Find work that is due but does not move: campaigns with claimable deliveries, pending acknowledgments."""
-    from breachdesk.campaigns import lock_objects
-    from breachdesk.campaigns.models import Campaign, CampaignStatus, Delivery
-    from breachdesk.inquiries.models import Acknowledgment, AckStatus
-
+def _progress(now: datetime) -> tuple[dict[str, Any], bool]:
+    """Ask every app for work that is due but does not move (``core.extensions.health_probes``); return the
+    figures and whether any work waits for a worker."""
     stall = now - timedelta(seconds=settings.BREACHDESK_STALL_AFTER)
-    due_campaigns: list[int] = []
-    stalled: list[int] = []
-    running = Campaign.objects.filter(status=CampaignStatus.RUNNING).filter(
-        Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
-    )
-    for cid in running.values_list("id", flat=True):
-        deliveries = Delivery.objects.filter(campaign_id=cid, channel="email")
-        if not deliveries.filter(lock_objects.claimable_q(now=now)).exists():
-            continue
-        due_campaigns.append(cid)
-        moved = deliveries.aggregate(at=Max("updated_at"))["at"]
-        if moved is None or moved < stall:
-            stalled.append(cid)
-    relay_paused = list(
-        Campaign.objects.filter(status=CampaignStatus.PAUSED, pause_reason="relay_unavailable").values_list(
-            "id", flat=True
-        )
-    )
-    acks = Acknowledgment.objects.filter(status=AckStatus.PENDING)
-    acks_pending = acks.count()
-    acks_late = acks.filter(due_at__lt=stall).count()
-    return {
-        "ok": not stalled and not acks_late and not relay_paused,
-        "campaigns_due": due_campaigns,
-        "campaigns_stalled": stalled,
-        "campaigns_paused_relay_down": relay_paused,
-        "acks_pending": acks_pending,
-        "acks_late": acks_late,
-    }
+    figures: dict[str, Any] = {}
+    due = problem = False
+    for probe in extensions.health_probes.all():
+        part = dict(probe.progress(now, stall))
+        due = bool(part.pop("due", False)) or due
+        problem = bool(part.pop("problem", False)) or problem
+        figures.update(part)
+    return {"ok": not problem, **figures}, due
 
 
 def _needs_a_person() -> dict[str, Any]:
     found: dict[str, Any] = {}
-    ack = _model("inquiries", "Acknowledgment")
-    if ack is not None:
-        found["acks_failed_or_uncertain"] = ack.objects.filter(status__in=["failed", "uncertain"]).count()
-    delivery = _model("campaigns", "Delivery")
-    if delivery is not None:
-        found["deliveries_uncertain"] = delivery.objects.filter(status="uncertain").count()
+    for probe in extensions.health_probes.all():
+        found.update(probe.needs_a_person())
     found["ok"] = not any(v for k, v in found.items() if k != "ok")
     return found
 
@@ -130,9 +104,9 @@ def health_report() -> dict[str, Any]:
         return {"status": "down", "database": database}
     workers = _workers(now)
     queue = _queue(now)
-    progress = _progress(now)
+    progress, work_due = _progress(now)
     people = _needs_a_person()
-    work_due = bool(queue["ready"] or progress["campaigns_due"] or progress["acks_pending"])
+    work_due = bool(queue["ready"]) or work_due
     if not workers["alive"] and work_due:
         status = "down"
     elif all(part["ok"] for part in (workers, queue, progress, people)):

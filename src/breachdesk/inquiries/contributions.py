@@ -90,7 +90,12 @@ def deletion_task_grant(person_id: int, access: Any, user: Any) -> bool:
 
 def contribute() -> None:
     """Register the parts; called once from ``InquiriesConfig.ready()``."""
+    from breachdesk.inquiries.health import acks_needing_a_person, acks_progress
     from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
+
+    extensions.health_probes.register(
+        extensions.HealthProbe("acknowledgments", acks_progress, acks_needing_a_person, order=20)
+    )
 
     extensions.nav.register(
         extensions.NavEntry(

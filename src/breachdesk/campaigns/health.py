@@ -1,0 +1,47 @@
+"""Tell ``health`` about the campaigns' work: deliveries that are due but do not move, relays that are down, and
+deliveries a person must look at (registered as a ``core.extensions.HealthProbe``)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Max, Q
+
+from breachdesk.campaigns import lock_objects
+from breachdesk.campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryStatus
+
+
+def campaigns_progress(now: datetime, stall_before: datetime) -> dict[str, Any]:
+    """Return running campaigns with claimable deliveries, those of them that have not moved since ``stall_before``,
+    and the campaigns paused because their relay is down."""
+    due: list[int] = []
+    stalled: list[int] = []
+    running = Campaign.objects.filter(status=CampaignStatus.RUNNING).filter(
+        Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
+    )
+    for cid in running.values_list("id", flat=True):
+        deliveries = Delivery.objects.filter(campaign_id=cid, channel="email")
+        if not deliveries.filter(lock_objects.claimable_q(now=now)).exists():
+            continue
+        due.append(cid)
+        moved = deliveries.aggregate(at=Max("updated_at"))["at"]
+        if moved is None or moved < stall_before:
+            stalled.append(cid)
+    relay_paused = list(
+        Campaign.objects.filter(status=CampaignStatus.PAUSED, pause_reason="relay_unavailable").values_list(
+            "id", flat=True
+        )
+    )
+    return {
+        "due": bool(due),
+        "problem": bool(stalled or relay_paused),
+        "campaigns_due": due,
+        "campaigns_stalled": stalled,
+        "campaigns_paused_relay_down": relay_paused,
+    }
+
+
+def campaigns_needing_a_person() -> dict[str, int]:
+    """Return the deliveries whose outcome nobody knows (a worker died mid-send): a person decides."""
+    return {"deliveries_uncertain": Delivery.objects.filter(status=DeliveryStatus.UNCERTAIN).count()}
