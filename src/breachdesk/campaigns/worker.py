@@ -17,6 +17,7 @@ The states of a delivery::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -174,27 +175,28 @@ def deliveries_release(*, worker: str, ids: list[int], now: datetime, campaign_s
 # ---------------------------------------------------------------------------------------------------------------------
 # One delivery
 # ---------------------------------------------------------------------------------------------------------------------
+def _mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> DeliveryEvent | None:
+    """Move ``claimed → sending`` with a fresh Message-ID in the caller's transaction; return the event to insert
+    (None when the row is not held by ``worker``)."""
+    message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
+    changed = Delivery.objects.filter(pk=delivery.pk, status=S.CLAIMED, claimed_by=worker).update(
+        status=S.SENDING, message_id=message_id, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not changed:
+        return None
+    delivery.status = S.SENDING
+    delivery.message_id = message_id
+    delivery.attempts += 1
+    return _event(delivery.pk, S.CLAIMED, S.SENDING, now, worker, message_id=message_id)
+
+
 def delivery_mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> bool:
     """Commit ``claimed → sending`` with a fresh Message-ID before anything is handed over; False if not held."""
-    message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
     with transaction.atomic():
-        changed = Delivery.objects.filter(pk=delivery.pk, status=S.CLAIMED, claimed_by=worker).update(
-            status=S.SENDING, message_id=message_id, attempts=F("attempts") + 1, updated_at=now
-        )
-        if changed:
-            DeliveryEvent.objects.create(
-                delivery_id=delivery.pk,
-                at=now,
-                from_status=S.CLAIMED,
-                to_status=S.SENDING,
-                actor_label=worker,
-                message_id=message_id,
-            )
-    if changed:
-        delivery.status = S.SENDING
-        delivery.message_id = message_id
-        delivery.attempts += 1
-    return bool(changed)
+        event = _mark_sending(delivery=delivery, worker=worker, now=now)
+        if event is not None:
+            DeliveryEvent.objects.bulk_create([event])
+    return event is not None
 
 
 def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> tuple[str, str]:
@@ -212,10 +214,11 @@ def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> 
     return S.FAILED_PERMANENT, outcome.code
 
 
-def delivery_record_outcome(
+def _record_outcome(
     *, delivery: Delivery, campaign: Campaign, outcome: Outcome, worker: str, now: datetime
-) -> str:
-    """Record the transport's outcome (``sending → final``), and create a postal fallback when the campaign has one."""
+) -> tuple[str, list[DeliveryEvent]]:
+    """Record ``sending → final`` in the caller's transaction (and the postal fallback); return the status and the
+    events still to insert."""
     status, code = _outcome_status(delivery, outcome, campaign.max_attempts)
     fields: dict[str, Any] = {"status": status, "last_error": code[:200], "updated_at": now}
     if status == S.SENT:
@@ -224,24 +227,69 @@ def delivery_record_outcome(
         fields["next_attempt_at"] = now + backoff(delivery.attempts)
     if outcome.relay:
         fields.update(attempts=F("attempts") - 1, claimed_by="")
-    with transaction.atomic():
-        changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
-        if not changed:
-            return delivery.status
-        DeliveryEvent.objects.create(
-            delivery_id=delivery.pk,
-            at=now,
-            from_status=S.SENDING,
-            to_status=status,
-            actor_label=worker,
-            code=code[:200],
-            reason=outcome.detail,
-            message_id=delivery.message_id,
-        )
-        if status == S.FAILED_PERMANENT and delivery.channel == DeliveryChannel.EMAIL and not outcome.blocked:
-            postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=worker)
+    changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
+    if not changed:
+        return delivery.status, []
+    event = _event(
+        delivery.pk,
+        S.SENDING,
+        status,
+        now,
+        worker,
+        code=code,
+        reason=outcome.detail,
+        message_id=delivery.message_id,
+    )
     delivery.status = status
+    if status == S.FAILED_PERMANENT and delivery.channel == DeliveryChannel.EMAIL and not outcome.blocked:
+        DeliveryEvent.objects.bulk_create([event])
+        postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=worker)
+        return status, []
+    return status, [event]
+
+
+def delivery_record_outcome(
+    *, delivery: Delivery, campaign: Campaign, outcome: Outcome, worker: str, now: datetime
+) -> str:
+    """Record the transport's outcome (``sending → final``), and create a postal fallback when the campaign has one."""
+    with transaction.atomic():
+        status, pending_events = _record_outcome(
+            delivery=delivery, campaign=campaign, outcome=outcome, worker=worker, now=now
+        )
+        DeliveryEvent.objects.bulk_create(pending_events)
     return status
+
+
+def delivery_record_and_mark(
+    *,
+    done: tuple[Delivery, Outcome] | None,
+    delivery: Delivery | None,
+    campaign: Campaign,
+    worker: str,
+    now: datetime,
+) -> tuple[str | None, bool]:
+    """Commit, in one transaction, the outcome of the delivery just handed over (``done``) and the ``sending`` mark
+    of the next one (``delivery``); return the recorded status (None without ``done``) and whether the mark was made.
+
+    One commit per message instead of two. The guarantees stay: the next delivery is ``sending`` in the database
+    before it is handed over, and the worker has at most one row in ``sending`` at any moment (the one handed over
+    last, until this commit), so a kill still leaves at most one ``uncertain`` row.
+    """
+    status: str | None = None
+    marked = False
+    with transaction.atomic():
+        pending_events: list[DeliveryEvent] = []
+        if done is not None:
+            status, pending_events = _record_outcome(
+                delivery=done[0], campaign=campaign, outcome=done[1], worker=worker, now=now
+            )
+        if delivery is not None:
+            event = _mark_sending(delivery=delivery, worker=worker, now=now)
+            if event is not None:
+                marked = True
+                pending_events.append(event)
+        DeliveryEvent.objects.bulk_create(pending_events)
+    return status, marked
 
 
 def postal_fallback_create(*, delivery: Delivery, campaign: Campaign, now: datetime, actor_label: str) -> int | None:
@@ -412,42 +460,64 @@ def campaign_work(
 
 def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report: WorkReport, clock: Clock) -> bool:
     """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
-    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller)."""
+    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller).
+
+    The transport prepares the whole batch first (renders it, asks the registry once for the guard). Then, per
+    delivery, one commit records the previous delivery's outcome and marks this one ``sending``, and only then is it
+    handed over (``delivery_record_and_mark``).
+    """
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
-    relay_failures = 0
-    for index, delivery in enumerate(deliveries):
-        if index % STATUS_CHECK_EVERY == 0:
-            status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-            if status != CampaignStatus.RUNNING:
-                rest = [d.pk for d in deliveries[index:]]
-                deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status)
-                report.stopped = status
-                return False
+    for delivery in deliveries:
         delivery.campaign = campaign
-        if not delivery_mark_sending(delivery=delivery, worker=report.worker, now=clock.now()):
-            continue
-        try:
-            outcome = transport.notify(delivery)
-        except Exception as exc:
-            outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
-        status = delivery_record_outcome(
-            delivery=delivery, campaign=campaign, outcome=outcome, worker=report.worker, now=clock.now()
+    transport.prepare(deliveries)
+    relay_failures = 0
+    done: tuple[Delivery, Outcome] | None = None  # handed over, outcome not committed yet
+
+    def settle(following: Delivery | None = None) -> bool:
+        nonlocal done
+        handed, done = done, None
+        status, marked = delivery_record_and_mark(
+            done=handed, delivery=following, campaign=campaign, worker=report.worker, now=clock.now()
         )
-        report.outcomes[status] += 1
-        report.unsummarised[status] += 1
-        relay_failures = relay_failures + 1 if outcome.relay else 0
-        if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
-            rest = [d.pk for d in deliveries[index + 1 :]]
-            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
-            report.stopped = "relay_down"
-            return False
-        if outcome.blocked:
-            report.blocked += 1
-            rest = [d.pk for d in deliveries[index + 1 :]]
-            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
-            report.stopped = "blocked"
-            return False
-    return True
+        if status is not None:
+            report.outcomes[status] += 1
+            report.unsummarised[status] += 1
+        return marked
+
+    def stop(index: int, why: str, status_for_rest: str) -> bool:
+        settle()
+        rest = [d.pk for d in deliveries[index:]]
+        deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
+        report.stopped = why
+        return False
+
+    try:
+        for index, delivery in enumerate(deliveries):
+            if index % STATUS_CHECK_EVERY == 0:
+                status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+                if status != CampaignStatus.RUNNING:
+                    return stop(index, status, status)
+            if not settle(delivery):
+                continue
+            try:
+                outcome = transport.notify(delivery)
+            except Exception as exc:
+                outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
+            done = (delivery, outcome)
+            relay_failures = relay_failures + 1 if outcome.relay else 0
+            if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
+                return stop(index + 1, "relay_down", CampaignStatus.PAUSED)
+            if outcome.blocked:
+                report.blocked += 1
+                return stop(index + 1, "blocked", CampaignStatus.PAUSED)
+        settle()
+        return True
+    finally:
+        if done is not None:
+            # Something failed between a hand-over and its commit: record the outcome if the database still answers,
+            # else the row stays ``sending`` and the reaper makes it ``uncertain`` once this worker is gone.
+            with contextlib.suppress(Exception):
+                settle()
 
 
 # ---------------------------------------------------------------------------------------------------------------------
