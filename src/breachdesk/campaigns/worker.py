@@ -34,17 +34,25 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from breachdesk.campaigns import events, lock_objects
+from breachdesk.campaigns.lifecycle import (
+    campaign_finish_if_done,
+    campaign_pause_by_guard,
+    campaign_pause_by_relay,
+    postal_fallback_create,
+)
 from breachdesk.campaigns.models import (
     OPEN_STATUSES,
     Campaign,
     CampaignStatus,
-    Channel,
     Delivery,
     DeliveryChannel,
     DeliveryEvent,
     DeliveryStatus,
 )
 from breachdesk.campaigns.transports.base import Outcome, OutcomeKind, Transport
+from breachdesk.campaigns.transports.email import EmailTransport
+from breachdesk.work.heartbeat import current_worker_id
+from breachdesk.work.models import WorkerBeat
 
 S = DeliveryStatus
 SUMMARY_EVERY = 500
@@ -292,36 +300,6 @@ def delivery_record_and_mark(
     return status, marked
 
 
-def postal_fallback_create(*, delivery: Delivery, campaign: Campaign, now: datetime, actor_label: str) -> int | None:
-    """Create the postal delivery that replaces a failed email one, once; return its id (None without fallback)."""
-    if campaign.channel != Channel.EMAIL_POSTAL_FALLBACK or delivery.channel != DeliveryChannel.EMAIL:
-        return None
-    existing = Delivery.objects.filter(
-        campaign_id=campaign.pk, person_id=delivery.person_id, channel=DeliveryChannel.POSTAL
-    ).first()
-    if existing is not None:
-        return existing.pk
-    fallback = Delivery.objects.create(
-        campaign_id=campaign.pk,
-        person_id=delivery.person_id,
-        channel=DeliveryChannel.POSTAL,
-        status=S.PENDING,
-        fallback_of=delivery,
-        created_at=now,
-        updated_at=now,
-    )
-    DeliveryEvent.objects.create(
-        delivery_id=fallback.pk,
-        at=now,
-        from_status=S.PENDING,
-        to_status=S.PENDING,
-        actor_label=actor_label,
-        code="campaigns.postal_fallback",
-        reason=f"email delivery {delivery.pk} failed",
-    )
-    return fallback.pk
-
-
 # ---------------------------------------------------------------------------------------------------------------------
 # The throttle
 # ---------------------------------------------------------------------------------------------------------------------
@@ -405,10 +383,6 @@ def campaign_work(
     never holds a worker from the others, the desk or its tasks. The claims carry the name of the worker beating in
     this process (``work.heartbeat``), so the reaper can tell whose rows they are.
     """
-    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard, campaign_pause_by_relay
-    from breachdesk.campaigns.transports.email import EmailTransport
-    from breachdesk.work.heartbeat import current_worker_id
-
     report = WorkReport(worker=worker or current_worker_id() or worker_name())
     deadline = None if seconds is None else time.monotonic() + seconds
     campaign = _campaign_for_work(campaign_id)
@@ -567,8 +541,6 @@ def deliveries_recover(
     without one is stale when it has not moved for ``stale_after``. ``sending`` rows may have been sent, so they become
     ``uncertain`` and are never sent again automatically. Return ``{campaign id: (uncertain, released)}``.
     """
-    from breachdesk.work.models import WorkerBeat
-
     cutoff = now - stale_after
     beating = WorkerBeat.objects.values("worker_id")
     stale = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], updated_at__lt=cutoff).exclude(
