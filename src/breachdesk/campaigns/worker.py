@@ -443,7 +443,11 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
     for delivery in deliveries:
         delivery.campaign = campaign
-    transport.prepare(deliveries)
+    # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
+    # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
+    campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+    if campaign.status == CampaignStatus.RUNNING:
+        transport.prepare(deliveries)
     relay_failures = 0
     done: tuple[Delivery, Outcome] | None = None  # handed over, outcome not committed yet
 
@@ -467,10 +471,10 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
 
     try:
         for index, delivery in enumerate(deliveries):
-            if index % STATUS_CHECK_EVERY == 0:
-                status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-                if status != CampaignStatus.RUNNING:
-                    return stop(index, status, status)
+            if index and index % STATUS_CHECK_EVERY == 0:
+                campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+            if campaign.status != CampaignStatus.RUNNING:
+                return stop(index, campaign.status, campaign.status)
             if not settle(delivery):
                 continue
             try:
