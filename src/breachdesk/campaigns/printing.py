@@ -17,11 +17,17 @@ from django.utils import timezone
 
 from breachdesk.campaigns import events
 from breachdesk.campaigns.errors import WrongState
+from breachdesk.campaigns.lifecycle import campaign_finish_if_done, campaign_pause_by_guard
 from breachdesk.campaigns.models import Campaign, CampaignStatus, Delivery, DeliveryChannel, DeliveryStatus, PrintBatch
-from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard, require_capability
+from breachdesk.campaigns.services import require_capability
 from breachdesk.campaigns.transports.base import Outcome, OutcomeKind
 from breachdesk.campaigns.transports.postal import Letter, PostalTransport, batch_zip
-from breachdesk.campaigns.worker import deliveries_claim, delivery_mark_sending, delivery_record_outcome
+from breachdesk.campaigns.worker import (
+    deliveries_claim,
+    deliveries_release,
+    delivery_mark_sending,
+    delivery_record_outcome,
+)
 from breachdesk.core.errors import Conflict
 from breachdesk.core.roles import Capability
 
@@ -77,8 +83,6 @@ def print_batch_create(
         delivery_record_outcome(delivery=delivery, campaign=campaign, outcome=Outcome.sent(), worker=worker, now=now)
     Delivery.objects.filter(pk__in=[d.pk for d in composed]).update(print_batch=batch)
     # Rows claimed but not reached (after a guard block) go back to the queue untouched.
-    from breachdesk.campaigns.worker import deliveries_release
-
     deliveries_release(worker=worker, ids=ids, now=now, campaign_status=CampaignStatus.PAUSED)
     batch.letters = len(composed)
     batch.failed = failed

@@ -75,6 +75,62 @@ def link_values(campaign: Campaign | None) -> dict[str, str]:
     return {"notice": campaign.notice_url, "selfcheck": campaign.selfcheck_url}
 
 
+class NoticeRenderer:
+    """Render one template version of one campaign for many people (a worker's batch).
+
+    The incident's, desk's and links' values and the compiled parts are made once; a part that names nothing of the
+    person (``sandbox.names_person``) is filled once and shared, so only the person's own parts are filled per person.
+    """
+
+    def __init__(
+        self,
+        *,
+        version: TemplateVersion,
+        incident: Incident,
+        campaign: Campaign | None,
+        today: date | None = None,
+    ) -> None:
+        self.version_id = version.pk
+        self.incident = incident_values(incident)
+        self.desk = desk_values(campaign)
+        self.links = link_values(campaign)
+        self.today = today or timezone.localdate()
+        self._sources = {
+            "subject": version.subject,
+            "text": version.body_text,
+            "html": version.body_html,
+            "letter": version.letter_text or version.body_text,
+        }
+        self._templates: dict[str, Any] = {}
+        self._fixed: dict[str, str] = {}
+
+    def _part(self, name: str, context: dict[str, Any]) -> str:
+        if name in self._fixed:
+            return self._fixed[name]
+        source = self._sources[name]
+        if not source:
+            return ""
+        template = self._templates.get(name)
+        if template is None:
+            template = self._templates[name] = sandbox.compiled(source)
+        output = sandbox.fill(template, context, html=name == "html")
+        if not sandbox.names_person(source):
+            self._fixed[name] = output
+        return output
+
+    def render(self, *, person: dict[str, str], items: list[str]) -> Rendered:
+        """Render every part for one person; raise ``TemplateInvalid`` when a part cannot be filled."""
+        context = sandbox.sandbox_context(
+            person=person, items=items, incident=self.incident, desk=self.desk, links=self.links, today=self.today
+        )
+        return Rendered(
+            subject=" ".join(self._part("subject", context).split()),
+            text=self._part("text", context),
+            html=self._part("html", context),
+            letter=self._part("letter", context),
+        )
+
+
 def render_notice(
     *,
     version: TemplateVersion,
@@ -85,19 +141,8 @@ def render_notice(
     today: date | None = None,
 ) -> Rendered:
     """Render every part of ``version`` for one person; raise ``TemplateInvalid`` when a part cannot be filled."""
-    context = sandbox.sandbox_context(
-        person=person,
-        items=items,
-        incident=incident_values(incident),
-        desk=desk_values(campaign),
-        links=link_values(campaign),
-        today=today or timezone.localdate(),
-    )
-    subject = " ".join(sandbox.render(version.subject, context).split())
-    text = sandbox.render(version.body_text, context)
-    html = sandbox.render(version.body_html, context, html=True) if version.body_html else ""
-    letter = sandbox.render(version.letter_text or version.body_text, context)
-    return Rendered(subject=subject, text=text, html=html, letter=letter)
+    renderer = NoticeRenderer(version=version, incident=incident, campaign=campaign, today=today)
+    return renderer.render(person=person, items=items)
 
 
 def sample_person(*, email: str) -> dict[str, str]:

@@ -339,12 +339,33 @@ def _compiled(digest: str, source: str) -> Any:
     return ENGINE.from_string(source)
 
 
+def compiled(source: str) -> Any:
+    """Return ``source`` checked and compiled (cached per process); raise ``TemplateInvalid`` when it is not allowed."""
+    return _compiled(hashlib.sha256(source.encode()).hexdigest(), source)
+
+
+def fill(template: Any, context: Mapping[str, Any], *, html: bool = False) -> str:
+    """Render a template from ``compiled`` with ``context``; raise on an unresolved variable or a misfit value."""
+    return _fill(template, context, html=html)
+
+
 def render(source: str, context: Mapping[str, Any], *, html: bool = False) -> str:
     """Render ``source`` with ``context`` (escaping for HTML when ``html``); raise on an unresolved variable."""
     if not source:
         return ""
-    template = _compiled(hashlib.sha256(source.encode()).hexdigest(), source)
-    return _fill(template, context, html=html)
+    return _fill(compiled(source), context, html=html)
+
+
+# The context keys that differ from one person to the next; a part that names none of them is the same for everyone.
+PERSONAL_ROOTS = ("person", "items")
+
+
+def names_person(source: str) -> bool:
+    """Return whether ``source`` may depend on the person (it names ``person``, ``items`` or ``items_text``).
+
+    A plain text search, so it errs on the safe side: a part that merely mentions the word is rendered per person.
+    """
+    return any(root in source for root in PERSONAL_ROOTS)
 
 
 def sandbox_context(
@@ -384,6 +405,9 @@ __all__ = [
     "SCHEMA",
     "Bag",
     "Problem",
+    "compiled",
+    "fill",
+    "names_person",
     "render",
     "sandbox_context",
     "template_problems",

@@ -11,8 +11,7 @@ Who may do what (checked here, not only in views):
 
 from __future__ import annotations
 
-import contextlib
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -24,6 +23,7 @@ from breachdesk.campaigns import bulk, events, lock_objects, selectors
 from breachdesk.campaigns.audience import audience_clean, audience_ids
 from breachdesk.campaigns.errors import NotApproved, NotInternal, RoleRefused, SelfApproval, WrongState
 from breachdesk.campaigns.guards import version_approval_problems
+from breachdesk.campaigns.lifecycle import campaign_finish_if_done, campaign_pause_as, postal_fallback_create
 from breachdesk.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -37,6 +37,7 @@ from breachdesk.campaigns.models import (
 )
 from breachdesk.campaigns.rendering import render_notice, sample_person
 from breachdesk.campaigns.sandbox import template_validate
+from breachdesk.campaigns.tasks import campaign_wake
 from breachdesk.core.errors import Conflict, NotFound, ValidationFailed
 from breachdesk.core.four_eyes import four_eyes_require
 from breachdesk.core.jptext import normalize_email
@@ -92,8 +93,6 @@ def _wake(campaign: Campaign) -> None:
     Nothing depends on the nudge: every ``db_worker`` looks for running campaigns with claimable deliveries in its
     loop, and any number of them share one campaign (``SKIP LOCKED`` on PostgreSQL), so no delivery is sent twice.
     """
-    from breachdesk.campaigns.tasks import campaign_wake
-
     campaign_id = campaign.pk
     transaction.on_commit(lambda: campaign_wake.enqueue(campaign_id=campaign_id))
 
@@ -496,77 +495,7 @@ def campaign_pause(*, campaign: Campaign, actor: User, reason: str = "") -> Camp
     require_capability(
         incident=campaign.incident, actor=actor, capability=Capability.EDIT_CAMPAIGNS, action="pause a campaign"
     )
-    return _pause(campaign=campaign, actor=actor, reason=reason)
-
-
-def _pause(*, campaign: Campaign, actor: Any, reason: str) -> Campaign:
-    with transaction.atomic():
-        campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign.pk)
-        if campaign.status != CampaignStatus.RUNNING:
-            raise WrongState("Only a running campaign can be paused.")
-        campaign.status = CampaignStatus.PAUSED
-        # A worker's pause (guard, relay) keeps its reason code on the row; a person's is only on the timeline.
-        campaign.pause_reason = reason[:40] if isinstance(actor, str) else ""
-        campaign.save(update_fields=["status", "pause_reason", "updated_at"])
-        events.campaign_paused_event(campaign=campaign, actor=actor, reason=reason)
-    return campaign
-
-
-def campaign_pause_by_guard(*, campaign: Campaign, worker: str) -> None:
-    """Pause a campaign whose message the mis-send guard refused: a person looks before anything else goes."""
-    with contextlib.suppress(WrongState):
-        _pause(campaign=campaign, actor=worker, reason="guard_blocked")
-
-
-RELAY_DOWN = "relay_unavailable"
-RELAY_PROBE_FIRST = timedelta(seconds=15)
-
-
-def campaign_pause_by_relay(*, campaign: Campaign, worker: str, now: datetime) -> None:
-    """Pause a campaign whose relay refused or could not be reached for a whole batch; workers probe it with backoff.
-
-    The deliveries wait in ``pending`` with no attempt counted, so an outage of any length burns no retries.
-    """
-    with contextlib.suppress(WrongState), transaction.atomic():
-        _pause(campaign=campaign, actor=worker, reason=RELAY_DOWN)
-        Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=now + RELAY_PROBE_FIRST, relay_failures=0)
-
-
-def campaign_relay_probe_due(*, now: datetime, worker: str) -> int | None:
-    """Take the next due relay probe (one worker per turn); return the campaign id, or None."""
-    from django.conf import settings
-
-    for campaign in Campaign.objects.filter(
-        status=CampaignStatus.PAUSED, pause_reason=RELAY_DOWN, relay_probe_at__lte=now
-    ).only("pk", "relay_failures", "relay_probe_at"):
-        wait = min(
-            RELAY_PROBE_FIRST * (2 ** (campaign.relay_failures + 1)),
-            timedelta(seconds=settings.BREACHDESK_RELAY_PROBE_MAX_SECONDS),
-        )
-        taken = Campaign.objects.filter(
-            pk=campaign.pk,
-            status=CampaignStatus.PAUSED,
-            pause_reason=RELAY_DOWN,
-            relay_probe_at=campaign.relay_probe_at,
-        ).update(relay_probe_at=now + wait, relay_failures=campaign.relay_failures + 1)
-        if taken:
-            return campaign.pk
-    return None
-
-
-def campaign_resume_by_relay(*, campaign_id: int, worker: str) -> bool:
-    """Resume a campaign paused for its relay once the relay answers again; False if a person changed it meanwhile."""
-    with transaction.atomic():
-        campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign_id)
-        if campaign.status != CampaignStatus.PAUSED or campaign.pause_reason != RELAY_DOWN:
-            return False
-        campaign.status = CampaignStatus.RUNNING
-        campaign.pause_reason = ""
-        campaign.relay_probe_at = None
-        campaign.relay_failures = 0
-        campaign.save(update_fields=["status", "pause_reason", "relay_probe_at", "relay_failures", "updated_at"])
-        events.campaign_resumed_event(campaign=campaign, actor=worker)
-    return True
+    return campaign_pause_as(campaign=campaign, actor=actor, reason=reason)
 
 
 def campaign_resume(*, campaign: Campaign, actor: User) -> Campaign:
@@ -615,23 +544,6 @@ def campaign_cancel(*, campaign: Campaign, actor: User, reason: str, now: dateti
         )
         events.campaign_cancelled_event(campaign=campaign, actor=actor, reason=reason, cancelled=len(moved))
     return campaign
-
-
-def campaign_finish_if_done(*, campaign_id: int, now: datetime | None = None) -> bool:
-    """Mark a running campaign finished when every delivery has a final state; return whether it did."""
-    now = now or timezone.now()
-    with transaction.atomic():
-        campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=campaign_id)
-        if campaign.status != CampaignStatus.RUNNING:
-            return False
-        if Delivery.objects.filter(campaign_id=campaign_id).exclude(status__in=selectors.FINAL).exists():
-            return False
-        campaign.status = CampaignStatus.FINISHED
-        campaign.finished_at = now
-        campaign.save(update_fields=["status", "finished_at", "updated_at"])
-        counts = selectors.campaign_counts(campaign=campaign)
-        events.campaign_finished_event(campaign=campaign, counts=counts.as_event())
-    return True
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -726,8 +638,6 @@ def delivery_bounce(*, incident: Incident, message_id: str, actor: Any, reason: 
             reason=reason,
             message_id=message_id,
         )
-        from breachdesk.campaigns.worker import postal_fallback_create
-
         fallback = postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=actor_label)
         events.bounce_recorded_event(campaign=campaign, actor=actor, delivery_id=delivery.pk, fallback_id=fallback)
         if fallback is not None and campaign.status == CampaignStatus.FINISHED:

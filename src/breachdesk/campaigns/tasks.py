@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from breachdesk.campaigns import worker
+
 SLICE_SECONDS = 10.0
 
 
 @task()
 def campaign_wake(*, campaign_id: int) -> dict[str, object]:
     """Work one campaign for a slice; the workers' loop does the rest."""
-    from breachdesk.campaigns import worker
-
     report = worker.campaign_work(campaign_id=campaign_id, seconds=SLICE_SECONDS)
     return {"campaign": campaign_id, "outcomes": dict(report.outcomes), "stopped": report.stopped}

@@ -17,6 +17,7 @@ The states of a delivery::
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import socket
@@ -33,17 +34,25 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from breachdesk.campaigns import events, lock_objects
+from breachdesk.campaigns.lifecycle import (
+    campaign_finish_if_done,
+    campaign_pause_by_guard,
+    campaign_pause_by_relay,
+    postal_fallback_create,
+)
 from breachdesk.campaigns.models import (
     OPEN_STATUSES,
     Campaign,
     CampaignStatus,
-    Channel,
     Delivery,
     DeliveryChannel,
     DeliveryEvent,
     DeliveryStatus,
 )
 from breachdesk.campaigns.transports.base import Outcome, OutcomeKind, Transport
+from breachdesk.campaigns.transports.email import EmailTransport
+from breachdesk.work.heartbeat import current_worker_id
+from breachdesk.work.models import WorkerBeat
 
 S = DeliveryStatus
 SUMMARY_EVERY = 500
@@ -174,27 +183,28 @@ def deliveries_release(*, worker: str, ids: list[int], now: datetime, campaign_s
 # ---------------------------------------------------------------------------------------------------------------------
 # One delivery
 # ---------------------------------------------------------------------------------------------------------------------
+def _mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> DeliveryEvent | None:
+    """Move ``claimed → sending`` with a fresh Message-ID in the caller's transaction; return the event to insert
+    (None when the row is not held by ``worker``)."""
+    message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
+    changed = Delivery.objects.filter(pk=delivery.pk, status=S.CLAIMED, claimed_by=worker).update(
+        status=S.SENDING, message_id=message_id, attempts=F("attempts") + 1, updated_at=now
+    )
+    if not changed:
+        return None
+    delivery.status = S.SENDING
+    delivery.message_id = message_id
+    delivery.attempts += 1
+    return _event(delivery.pk, S.CLAIMED, S.SENDING, now, worker, message_id=message_id)
+
+
 def delivery_mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> bool:
     """Commit ``claimed → sending`` with a fresh Message-ID before anything is handed over; False if not held."""
-    message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
     with transaction.atomic():
-        changed = Delivery.objects.filter(pk=delivery.pk, status=S.CLAIMED, claimed_by=worker).update(
-            status=S.SENDING, message_id=message_id, attempts=F("attempts") + 1, updated_at=now
-        )
-        if changed:
-            DeliveryEvent.objects.create(
-                delivery_id=delivery.pk,
-                at=now,
-                from_status=S.CLAIMED,
-                to_status=S.SENDING,
-                actor_label=worker,
-                message_id=message_id,
-            )
-    if changed:
-        delivery.status = S.SENDING
-        delivery.message_id = message_id
-        delivery.attempts += 1
-    return bool(changed)
+        event = _mark_sending(delivery=delivery, worker=worker, now=now)
+        if event is not None:
+            DeliveryEvent.objects.bulk_create([event])
+    return event is not None
 
 
 def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> tuple[str, str]:
@@ -212,10 +222,11 @@ def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> 
     return S.FAILED_PERMANENT, outcome.code
 
 
-def delivery_record_outcome(
+def _record_outcome(
     *, delivery: Delivery, campaign: Campaign, outcome: Outcome, worker: str, now: datetime
-) -> str:
-    """Record the transport's outcome (``sending → final``), and create a postal fallback when the campaign has one."""
+) -> tuple[str, list[DeliveryEvent]]:
+    """Record ``sending → final`` in the caller's transaction (and the postal fallback); return the status and the
+    events still to insert."""
     status, code = _outcome_status(delivery, outcome, campaign.max_attempts)
     fields: dict[str, Any] = {"status": status, "last_error": code[:200], "updated_at": now}
     if status == S.SENT:
@@ -224,54 +235,69 @@ def delivery_record_outcome(
         fields["next_attempt_at"] = now + backoff(delivery.attempts)
     if outcome.relay:
         fields.update(attempts=F("attempts") - 1, claimed_by="")
-    with transaction.atomic():
-        changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
-        if not changed:
-            return delivery.status
-        DeliveryEvent.objects.create(
-            delivery_id=delivery.pk,
-            at=now,
-            from_status=S.SENDING,
-            to_status=status,
-            actor_label=worker,
-            code=code[:200],
-            reason=outcome.detail,
-            message_id=delivery.message_id,
-        )
-        if status == S.FAILED_PERMANENT and delivery.channel == DeliveryChannel.EMAIL and not outcome.blocked:
-            postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=worker)
+    changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
+    if not changed:
+        return delivery.status, []
+    event = _event(
+        delivery.pk,
+        S.SENDING,
+        status,
+        now,
+        worker,
+        code=code,
+        reason=outcome.detail,
+        message_id=delivery.message_id,
+    )
     delivery.status = status
+    if status == S.FAILED_PERMANENT and delivery.channel == DeliveryChannel.EMAIL and not outcome.blocked:
+        DeliveryEvent.objects.bulk_create([event])
+        postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=worker)
+        return status, []
+    return status, [event]
+
+
+def delivery_record_outcome(
+    *, delivery: Delivery, campaign: Campaign, outcome: Outcome, worker: str, now: datetime
+) -> str:
+    """Record the transport's outcome (``sending → final``), and create a postal fallback when the campaign has one."""
+    with transaction.atomic():
+        status, pending_events = _record_outcome(
+            delivery=delivery, campaign=campaign, outcome=outcome, worker=worker, now=now
+        )
+        DeliveryEvent.objects.bulk_create(pending_events)
     return status
 
 
-def postal_fallback_create(*, delivery: Delivery, campaign: Campaign, now: datetime, actor_label: str) -> int | None:
-    """Create the postal delivery that replaces a failed email one, once; return its id (None without fallback)."""
-    if campaign.channel != Channel.EMAIL_POSTAL_FALLBACK or delivery.channel != DeliveryChannel.EMAIL:
-        return None
-    existing = Delivery.objects.filter(
-        campaign_id=campaign.pk, person_id=delivery.person_id, channel=DeliveryChannel.POSTAL
-    ).first()
-    if existing is not None:
-        return existing.pk
-    fallback = Delivery.objects.create(
-        campaign_id=campaign.pk,
-        person_id=delivery.person_id,
-        channel=DeliveryChannel.POSTAL,
-        status=S.PENDING,
-        fallback_of=delivery,
-        created_at=now,
-        updated_at=now,
-    )
-    DeliveryEvent.objects.create(
-        delivery_id=fallback.pk,
-        at=now,
-        from_status=S.PENDING,
-        to_status=S.PENDING,
-        actor_label=actor_label,
-        code="campaigns.postal_fallback",
-        reason=f"email delivery {delivery.pk} failed",
-    )
-    return fallback.pk
+def delivery_record_and_mark(
+    *,
+    done: tuple[Delivery, Outcome] | None,
+    delivery: Delivery | None,
+    campaign: Campaign,
+    worker: str,
+    now: datetime,
+) -> tuple[str | None, bool]:
+    """Commit, in one transaction, the outcome of the delivery just handed over (``done``) and the ``sending`` mark
+    of the next one (``delivery``); return the recorded status (None without ``done``) and whether the mark was made.
+
+    One commit per message instead of two. The guarantees stay: the next delivery is ``sending`` in the database
+    before it is handed over, and the worker has at most one row in ``sending`` at any moment (the one handed over
+    last, until this commit), so a kill still leaves at most one ``uncertain`` row.
+    """
+    status: str | None = None
+    marked = False
+    with transaction.atomic():
+        pending_events: list[DeliveryEvent] = []
+        if done is not None:
+            status, pending_events = _record_outcome(
+                delivery=done[0], campaign=campaign, outcome=done[1], worker=worker, now=now
+            )
+        if delivery is not None:
+            event = _mark_sending(delivery=delivery, worker=worker, now=now)
+            if event is not None:
+                marked = True
+                pending_events.append(event)
+        DeliveryEvent.objects.bulk_create(pending_events)
+    return status, marked
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -357,10 +383,6 @@ def campaign_work(
     never holds a worker from the others, the desk or its tasks. The claims carry the name of the worker beating in
     this process (``work.heartbeat``), so the reaper can tell whose rows they are.
     """
-    from breachdesk.campaigns.services import campaign_finish_if_done, campaign_pause_by_guard, campaign_pause_by_relay
-    from breachdesk.campaigns.transports.email import EmailTransport
-    from breachdesk.work.heartbeat import current_worker_id
-
     report = WorkReport(worker=worker or current_worker_id() or worker_name())
     deadline = None if seconds is None else time.monotonic() + seconds
     campaign = _campaign_for_work(campaign_id)
@@ -412,42 +434,68 @@ def campaign_work(
 
 def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report: WorkReport, clock: Clock) -> bool:
     """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
-    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller)."""
+    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller).
+
+    The transport prepares the whole batch first (renders it, asks the registry once for the guard). Then, per
+    delivery, one commit records the previous delivery's outcome and marks this one ``sending``, and only then is it
+    handed over (``delivery_record_and_mark``).
+    """
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
-    relay_failures = 0
-    for index, delivery in enumerate(deliveries):
-        if index % STATUS_CHECK_EVERY == 0:
-            status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-            if status != CampaignStatus.RUNNING:
-                rest = [d.pk for d in deliveries[index:]]
-                deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status)
-                report.stopped = status
-                return False
+    for delivery in deliveries:
         delivery.campaign = campaign
-        if not delivery_mark_sending(delivery=delivery, worker=report.worker, now=clock.now()):
-            continue
-        try:
-            outcome = transport.notify(delivery)
-        except Exception as exc:
-            outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
-        status = delivery_record_outcome(
-            delivery=delivery, campaign=campaign, outcome=outcome, worker=report.worker, now=clock.now()
+    # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
+    # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
+    campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+    if campaign.status == CampaignStatus.RUNNING:
+        transport.prepare(deliveries)
+    relay_failures = 0
+    done: tuple[Delivery, Outcome] | None = None  # handed over, outcome not committed yet
+
+    def settle(following: Delivery | None = None) -> bool:
+        nonlocal done
+        handed, done = done, None
+        status, marked = delivery_record_and_mark(
+            done=handed, delivery=following, campaign=campaign, worker=report.worker, now=clock.now()
         )
-        report.outcomes[status] += 1
-        report.unsummarised[status] += 1
-        relay_failures = relay_failures + 1 if outcome.relay else 0
-        if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
-            rest = [d.pk for d in deliveries[index + 1 :]]
-            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
-            report.stopped = "relay_down"
-            return False
-        if outcome.blocked:
-            report.blocked += 1
-            rest = [d.pk for d in deliveries[index + 1 :]]
-            deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=CampaignStatus.PAUSED)
-            report.stopped = "blocked"
-            return False
-    return True
+        if status is not None:
+            report.outcomes[status] += 1
+            report.unsummarised[status] += 1
+        return marked
+
+    def stop(index: int, why: str, status_for_rest: str) -> bool:
+        settle()
+        rest = [d.pk for d in deliveries[index:]]
+        deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
+        report.stopped = why
+        return False
+
+    try:
+        for index, delivery in enumerate(deliveries):
+            if index and index % STATUS_CHECK_EVERY == 0:
+                campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+            if campaign.status != CampaignStatus.RUNNING:
+                return stop(index, campaign.status, campaign.status)
+            if not settle(delivery):
+                continue
+            try:
+                outcome = transport.notify(delivery)
+            except Exception as exc:
+                outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
+            done = (delivery, outcome)
+            relay_failures = relay_failures + 1 if outcome.relay else 0
+            if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
+                return stop(index + 1, "relay_down", CampaignStatus.PAUSED)
+            if outcome.blocked:
+                report.blocked += 1
+                return stop(index + 1, "blocked", CampaignStatus.PAUSED)
+        settle()
+        return True
+    finally:
+        if done is not None:
+            # Something failed between a hand-over and its commit: record the outcome if the database still answers,
+            # else the row stays ``sending`` and the reaper makes it ``uncertain`` once this worker is gone.
+            with contextlib.suppress(Exception):
+                settle()
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -497,8 +545,6 @@ def deliveries_recover(
     without one is stale when it has not moved for ``stale_after``. ``sending`` rows may have been sent, so they become
     ``uncertain`` and are never sent again automatically. Return ``{campaign id: (uncertain, released)}``.
     """
-    from breachdesk.work.models import WorkerBeat
-
     cutoff = now - stale_after
     beating = WorkerBeat.objects.values("worker_id")
     stale = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], updated_at__lt=cutoff).exclude(

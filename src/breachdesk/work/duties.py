@@ -53,7 +53,7 @@ def campaigns_step(*, worker: str) -> dict[str, Any] | None:
 def relay_step(*, worker: str) -> dict[str, Any] | None:
     """Probe the relay of one campaign paused because the relay was down (when its backoff is over); resume it if
     the relay answers. None when no probe is due."""
-    from breachdesk.campaigns.services import campaign_relay_probe_due, campaign_resume_by_relay
+    from breachdesk.campaigns.lifecycle import campaign_relay_probe_due, campaign_resume_by_relay
     from breachdesk.campaigns.transports.email import relay_probe
 
     campaign_id = campaign_relay_probe_due(now=timezone.now(), worker=worker)

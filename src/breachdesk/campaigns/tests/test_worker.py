@@ -323,3 +323,53 @@ def test_two_concurrent_workers_never_send_a_delivery_twice_on_postgresql(
     )
     assert workers == {"w0", "w1"}
     assert campaign_counts(campaign=campaign).primary == {"sent": 40}
+
+
+@pytest.mark.django_db
+def test_one_commit_per_message_keeps_a_single_row_in_sending_and_records_each_before_the_next_goes(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    affected_only_new(team.world)
+    for _ in range(5):
+        add_person()
+    campaign = started(team)
+    seen: list[tuple[int, list[int], int]] = []
+
+    class WatchingTransport(EmailTransport):
+        def notify(self, delivery: Delivery) -> Any:
+            rows = Delivery.objects.filter(campaign=campaign)
+            sending = list(rows.filter(status=S.SENDING).values_list("id", flat=True))
+            seen.append((delivery.pk, sending, rows.filter(status=S.SENT).count()))
+            return super().notify(delivery)
+
+    worker.campaign_work(
+        campaign_id=campaign.pk, clock=clock, batch_size=3, transport_factory=lambda c: WatchingTransport(campaign=c)
+    )
+    # When a message is handed over, it alone is ``sending``, and every message before it is recorded ``sent``.
+    assert [sending for _pk, sending, _sent in seen] == [[pk] for pk, _sending, _sent in seen]
+    assert [sent for _pk, _sending, sent in seen] == list(range(5))
+    assert statuses(campaign) == {"sent": 5}
+    assert len(smtp_sink.messages) == 5
+
+
+@pytest.mark.django_db
+def test_a_batch_renders_the_fixed_parts_once_and_each_persons_own_parts_for_them(team: Team, add_person: Any) -> None:
+    from breachdesk.campaigns import sandbox
+    from breachdesk.campaigns.rendering import NoticeRenderer, person_values, render_notice
+
+    template = make_template(team, body="{{ person.name }} 様\n{{ desk.name }}")
+    version = template.versions.get()
+    version.subject = "{{ incident.organisation }}からのお知らせ"
+    people = [person_values(add_person()) for _ in range(2)]
+    assert not sandbox.names_person(version.subject)
+    assert sandbox.names_person(version.body_text)
+    renderer = NoticeRenderer(version=version, incident=team.world.incident, campaign=None)
+    batch = [renderer.render(person=p, items=["氏名"]) for p in people]
+    alone = [
+        render_notice(version=version, incident=team.world.incident, campaign=None, person=p, items=["氏名"])
+        for p in people
+    ]
+    assert batch == alone
+    assert batch[0].subject == batch[1].subject
+    assert batch[0].text != batch[1].text
+    assert set(renderer._fixed) == {"subject"}

@@ -71,6 +71,12 @@ class Transport(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what ``open`` took."""
 
+    def prepare(self, deliveries: list[Delivery]) -> None:  # noqa: B027 - optional hook
+        """Get ready to notify ``deliveries``, a claimed batch (render them, ask the database once for all of them).
+
+        Nothing may be handed over here: ``notify`` still decides, one delivery at a time, right before it hands over.
+        """
+
     @abstractmethod
     def notify(self, delivery: Delivery) -> Outcome:
         """Hand ``delivery``'s notice over and return the outcome; never raise for a delivery problem."""

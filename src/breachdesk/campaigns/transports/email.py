@@ -16,14 +16,16 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 
 from breachdesk.campaigns.guards import campaign_guard_check, letter_filename
 from breachdesk.campaigns.models import Campaign, Delivery
-from breachdesk.campaigns.rendering import item_labels, person_values, render_notice
+from breachdesk.campaigns.rendering import NoticeRenderer, Rendered, item_labels, person_values
 from breachdesk.campaigns.transports.base import Outcome, Transport
 from breachdesk.core.errors import ApplicationError
 from breachdesk.outbound.guard import (
     Attachment,
+    GuardLookups,
     MisSendBlocked,
     OutboundMessage,
     campaign_link_hosts,
+    guard_lookups_prefetch,
     outbound_guard_enforce,
 )
 from breachdesk.outbound.mailformat import JapaneseEmailMultiAlternatives, outbound_charset
@@ -50,8 +52,16 @@ def smtp_outcome(exc: Exception) -> Outcome:
     return Outcome.uncertain("smtp.session_broken", exc.__class__.__name__)
 
 
+Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
+
+
 class EmailTransport(Transport):
-    """Render, guard and send one person's notice per delivery, reusing one SMTP connection for a batch."""
+    """Render, guard and send one person's notice per delivery, reusing one SMTP connection for a batch.
+
+    ``prepare`` renders a claimed batch at once (the campaign's shared values and fixed parts made once) and asks the
+    registry, once for the whole batch, what the shared guard will ask about each message; ``notify`` then runs both
+    guards on each message, exactly as they run on a lone one, right before handing it over.
+    """
 
     channel = "email"
 
@@ -61,6 +71,10 @@ class EmailTransport(Transport):
         self.from_email = campaign.from_email or settings.DEFAULT_FROM_EMAIL
         self.allowed = frozenset(a for a in (campaign.desk_email, self.from_email) if a)
         self.mail_charset = outbound_charset(campaign.incident)
+        self.link_hosts = campaign_link_hosts(campaign)
+        self._renderer: NoticeRenderer | None = None
+        self._prepared: dict[int, Built | Outcome] = {}
+        self._lookups: GuardLookups | None = None
 
     def open(self) -> None:
         if self.connection is None:
@@ -68,8 +82,30 @@ class EmailTransport(Transport):
 
     def close(self) -> None:
         # Django's backend object stays reusable after close(): the next send opens a fresh session.
+        self._prepared = {}
         if self.connection is not None:
             self.connection.close()
+
+    def prepare(self, deliveries: list[Delivery]) -> None:
+        """Build the batch's messages, and answer the shared guard's registry look-ups for all of them in one go."""
+        version = self.campaign.template_version
+        self._renderer = (
+            NoticeRenderer(version=version, incident=self.campaign.incident, campaign=self.campaign)
+            if version is not None
+            else None
+        )
+        self._prepared = {delivery.pk: self.build(delivery) for delivery in deliveries}
+        self._lookups = guard_lookups_prefetch(
+            messages=[built[1] for built in self._prepared.values() if not isinstance(built, Outcome)]
+        )
+
+    def _render(self, delivery: Delivery, values: dict[str, str]) -> Rendered:
+        version = self.campaign.template_version
+        assert version is not None
+        renderer = self._renderer
+        if renderer is None or renderer.version_id != version.pk:
+            renderer = NoticeRenderer(version=version, incident=self.campaign.incident, campaign=self.campaign)
+        return renderer.render(person=values, items=item_labels(delivery.person.items))
 
     def _ensure_open(self) -> Outcome | None:
         self.open()
@@ -80,7 +116,7 @@ class EmailTransport(Transport):
             return Outcome.relay_down("smtp.connect", exc.__class__.__name__)
         return None
 
-    def build(self, delivery: Delivery) -> tuple[EmailMultiAlternatives, OutboundMessage, list[str]] | Outcome:
+    def build(self, delivery: Delivery) -> Built | Outcome:
         """Return the message for ``delivery`` with what the guards need, or the outcome that stops it."""
         campaign = self.campaign
         version = campaign.template_version
@@ -92,13 +128,7 @@ class EmailTransport(Transport):
         if version is None:
             return Outcome.permanent("campaigns.guard.not_approved")
         try:
-            rendered = render_notice(
-                version=version,
-                incident=campaign.incident,
-                campaign=campaign,
-                person=values,
-                items=item_labels(person.items),
-            )
+            rendered = self._render(delivery, values)
         except ApplicationError as exc:
             return Outcome.permanent(exc.code, "render")
         message = JapaneseEmailMultiAlternatives(
@@ -131,7 +161,7 @@ class EmailTransport(Transport):
             attachments=attachments,
             person_id=person.pk,
             allowed_addresses=self.allowed,
-            allowed_link_hosts=campaign_link_hosts(campaign),
+            allowed_link_hosts=self.link_hosts,
         )
         problems = campaign_guard_check(
             campaign=campaign,
@@ -145,13 +175,16 @@ class EmailTransport(Transport):
         return message, outbound, names
 
     def notify(self, delivery: Delivery) -> Outcome:
-        built = self.build(delivery)
+        prepared = self._prepared.pop(delivery.pk, None)
+        built = self.build(delivery) if prepared is None else prepared
         if isinstance(built, Outcome):
             return built
         message, outbound, _names = built
+        # The Message-ID is the attempt's own, given when the delivery was marked ``sending`` (after ``prepare``).
+        message.extra_headers["Message-ID"] = delivery.message_id
         try:
             # The shared guard runs immediately before the hand-over, on exactly what is handed over.
-            outbound_guard_enforce(message=outbound)
+            outbound_guard_enforce(message=outbound, lookups=self._lookups if prepared is not None else None)
         except MisSendBlocked as exc:
             return Outcome.guard_blocked(list(exc.extra.get("violations", [])))
         failed = self._ensure_open()

@@ -263,15 +263,6 @@ def test_there_is_no_cycle_between_apps() -> None:
     assert not found, "\n".join(f"Cycle between apps {' ↔ '.join(c)}:\n{_explain(c, runtime, 'app')}" for c in found)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Known cycles inside apps, being removed in parallel (issue #18 part 5): costs services↔tasks, inquiries "
-        "imap↔receive↔tasks (with ack, blocks, deletion, drafting and review on the same loop), notices "
-        "selectors↔services, notices selfcheck↔tasks (helper 18c) and campaigns services↔tasks↔worker (helper 16). "
-        "Remove this mark once they are merged."
-    ),
-)
 def test_there_is_no_cycle_between_modules_of_one_app() -> None:
     runtime = _runtime_edges()
     graph: dict[str, set[str]] = defaultdict(set)
