@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 import breachdesk
 
 PACKAGE = "breachdesk"
