@@ -42,9 +42,18 @@ def individual_response_text(incident: Incident) -> str | None:
 
 def contribute() -> None:
     """Register the parts; called once from ``CampaignsConfig.ready()``."""
+    from breachdesk.campaigns.duties import campaigns_step, deliveries_as_json, relay_step
     from breachdesk.campaigns.health import campaigns_needing_a_person, campaigns_progress
     from breachdesk.campaigns.panels import campaigns_panel_context, person_section_context
+    from breachdesk.campaigns.worker import deliveries_recover_for_workers
 
+    extensions.worker_duties.register(extensions.WorkerDuty("relay", relay_step, order=20))
+    extensions.worker_duties.register(extensions.WorkerDuty("campaigns", campaigns_step, order=30))
+    extensions.worker_recoveries.register(
+        extensions.WorkerRecovery(
+            "deliveries", deliveries_recover_for_workers, as_json=deliveries_as_json, empty={}, order=10
+        )
+    )
     extensions.health_probes.register(
         extensions.HealthProbe("campaigns", campaigns_progress, campaigns_needing_a_person, order=10)
     )

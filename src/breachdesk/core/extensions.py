@@ -297,6 +297,30 @@ class HealthProbe:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class WorkerDuty:
+    """Standing work every ``db_worker`` loop does after it looked for a task: ``fn(worker=<worker id>)`` does one
+    bounded round and returns what it did (truthy ``sent``, ``failed``, ``fetched`` or ``resumed``: the loop does not
+    sleep), or None when nothing was due. Any number of workers run it at once, so every claim must be conditional."""
+
+    key: str
+    fn: Callable[..., dict[str, Any] | None]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class WorkerRecovery:
+    """Take back what dead workers held: ``fn(workers=<ids>, now=<datetime>)`` moves only rows carrying those
+    workers' names and returns what it did; ``as_json`` turns that into the reaper's report under ``key``, where
+    ``empty`` stands when no worker died."""
+
+    key: str
+    fn: Callable[..., Any]
+    as_json: Callable[[Any], Any] = lambda value: value
+    empty: Any = None
+    order: int = 100
+
+
 panels: Registry[Panel] = Registry("dashboard panels")
 nav: Registry[NavEntry] = Registry("navigation entries")
 dashboard_stamps: Registry[DashboardStamp] = Registry("dashboard stamps")
@@ -312,3 +336,5 @@ encrypted_tables: Registry[EncryptedTables] = Registry("encrypted tables")
 key_use_holds: Registry[KeyUseHold] = Registry("key use holds")
 shred_cleaners: Registry[ShredCleaner] = Registry("shred cleaners")
 health_probes: Registry[HealthProbe] = Registry("health probes")
+worker_duties: Registry[WorkerDuty] = Registry("worker duties")
+worker_recoveries: Registry[WorkerRecovery] = Registry("worker recoveries")

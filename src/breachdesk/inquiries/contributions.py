@@ -90,9 +90,16 @@ def deletion_task_grant(person_id: int, access: Any, user: Any) -> bool:
 
 def contribute() -> None:
     """Register the parts; called once from ``InquiriesConfig.ready()``."""
+    from breachdesk.inquiries.ack import ack_recover_for_workers
+    from breachdesk.inquiries.duties import acks_step, mailboxes_step
     from breachdesk.inquiries.health import acks_needing_a_person, acks_progress
     from breachdesk.inquiries.panels import classifier_panel_context, desk_panel_context, person_section_context
 
+    extensions.worker_duties.register(extensions.WorkerDuty("acknowledgments", acks_step, order=10))
+    extensions.worker_duties.register(extensions.WorkerDuty("mailboxes", mailboxes_step, order=40))
+    extensions.worker_recoveries.register(
+        extensions.WorkerRecovery("acks_uncertain", ack_recover_for_workers, as_json=int, empty=0, order=20)
+    )
     extensions.health_probes.register(
         extensions.HealthProbe("acknowledgments", acks_progress, acks_needing_a_person, order=20)
     )

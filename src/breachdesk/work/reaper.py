@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from breachdesk.core import extensions
 from breachdesk.work.heartbeat import host_id
 from breachdesk.work.models import WorkerBeat
 
@@ -43,17 +44,27 @@ class Reaped:
     workers: list[str] = field(default_factory=list)
     tasks_requeued: int = 0
     tasks_failed: int = 0
-    deliveries: dict[int, tuple[int, int]] = field(default_factory=dict)
-    acks_uncertain: int = 0
+    # What each app's recovery (``core.extensions.worker_recoveries``) took back, by its key: the campaigns'
+    # ``deliveries`` ({campaign id: (uncertain, released)}), the desk's ``acks_uncertain`` (a count).
+    recovered: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def deliveries(self) -> dict[int, tuple[int, int]]:
+        return dict(self.recovered.get("deliveries") or {})
+
+    @property
+    def acks_uncertain(self) -> int:
+        return int(self.recovered.get("acks_uncertain") or 0)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        report: dict[str, Any] = {
             "workers": self.workers,
             "tasks_requeued": self.tasks_requeued,
             "tasks_failed": self.tasks_failed,
-            "deliveries": {str(k): {"uncertain": v[0], "released": v[1]} for k, v in self.deliveries.items()},
-            "acks_uncertain": self.acks_uncertain,
         }
+        for recovery in extensions.worker_recoveries.all():
+            report[recovery.key] = recovery.as_json(self.recovered.get(recovery.key, recovery.empty))
+        return report
 
 
 def dead_after() -> timedelta:
@@ -119,16 +130,13 @@ def _tasks_take_back(*, owners: set[str] | None, now: datetime, result: Reaped) 
 
 def reap(*, now: datetime | None = None, me: str | None = None) -> Reaped:
     """Take back everything dead workers held; return what was done."""
-    from breachdesk.campaigns.worker import deliveries_recover_for_workers
-    from breachdesk.inquiries.ack import ack_recover_for_workers
-
     now = now or timezone.now()
     result = Reaped()
     dead = dead_workers(now=now, me=me)
     if dead:
         owners = set(dead)
-        result.deliveries = deliveries_recover_for_workers(workers=owners, now=now)
-        result.acks_uncertain = ack_recover_for_workers(workers=owners, now=now)
+        for recovery in extensions.worker_recoveries.all():
+            result.recovered[recovery.key] = recovery.fn(workers=owners, now=now)
         _tasks_take_back(owners=owners, now=now, result=result)
         WorkerBeat.objects.filter(pk__in=dead).delete()
         result.workers = sorted(dead)

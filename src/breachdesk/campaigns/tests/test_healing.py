@@ -11,6 +11,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from breachdesk.campaigns import duties as campaign_duties
 from breachdesk.campaigns import services
 from breachdesk.campaigns.models import CampaignStatus, Delivery, DeliveryStatus
 from breachdesk.campaigns.tests.conftest import Team, affected_only_new, make_campaign, make_template
@@ -158,16 +159,16 @@ def test_a_relay_outage_pauses_the_campaign_burns_no_attempt_and_it_resumes_by_i
 
     # A probe while the relay is still down backs off; the campaign stays paused.
     Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=timezone.now() - timedelta(seconds=1))
-    assert duties.relay_step(worker="w-relay") == {"campaign": campaign.pk, "relay": "down"}
+    assert campaign_duties.relay_step(worker="w-relay") == {"campaign": campaign.pk, "relay": "down"}
     campaign.refresh_from_db()
     assert (campaign.status, campaign.relay_failures) == ("paused", 1)
     assert campaign.relay_probe_at > timezone.now() + timedelta(seconds=20)
-    assert duties.relay_step(worker="w-relay") is None  # not due again yet
+    assert campaign_duties.relay_step(worker="w-relay") is None  # not due again yet
 
     # The relay answers again: the next probe resumes the campaign, and the workers send everything once.
     settings.EMAIL_PORT = relay_port
     Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=timezone.now() - timedelta(seconds=1))
-    assert duties.relay_step(worker="w-relay")["resumed"] is True  # type: ignore[index]
+    assert campaign_duties.relay_step(worker="w-relay")["resumed"] is True  # type: ignore[index]
     beat_register(worker_id="w-relay")
     for _ in range(5):
         if not duties.standing_work(worker="w-relay"):
@@ -185,6 +186,6 @@ def test_a_person_paused_campaign_is_never_resumed_by_a_probe(team: Team, add_pe
     campaign = _start(team, 2, add_person)
     services.campaign_pause(campaign=campaign, actor=team.lead, reason="checking the wording")
     Campaign.objects.filter(pk=campaign.pk).update(relay_probe_at=timezone.now() - timedelta(seconds=1))
-    assert duties.relay_step(worker="w") is None
+    assert campaign_duties.relay_step(worker="w") is None
     campaign.refresh_from_db()
     assert (campaign.status, campaign.pause_reason) == ("paused", "")

@@ -46,18 +46,6 @@ KNOWN_CORE_IMPORTS = {
 }
 
 
-# App imports that close a cycle today and are left to other work. Each is (importing app, imported app); the test
-# takes them out of the graph and fails on any other cycle, and on an entry here that no longer holds.
-KNOWN_APP_EDGES_IN_CYCLES = {
-    # The campaign worker and the desk's acknowledgments name their claims with the worker's heartbeat id
-    # (``work.heartbeat``) while ``work``'s duties and reaper drive them: split ``work`` into its heartbeat (below the
-    # domain apps) and its duties (above them, or registered through ``core.extensions``). Campaign worker internals
-    # are being reworked in parallel (issue #16).
-    ("campaigns", "work"),
-    ("inquiries", "work"),
-}
-
-
 @dataclass(frozen=True)
 class Edge:
     source: str
@@ -253,10 +241,6 @@ def test_there_is_no_cycle_between_apps() -> None:
         source, target = app_of(e.source), app_of(e.target)
         if source != target and TEST_SUPPORT not in (source, target):
             graph[source].add(target)
-    stale = sorted(KNOWN_APP_EDGES_IN_CYCLES - {(s, t) for s, targets in graph.items() for t in targets})
-    assert not stale, f"These app imports are gone: remove them from KNOWN_APP_EDGES_IN_CYCLES: {stale}"
-    for source, target in KNOWN_APP_EDGES_IN_CYCLES:
-        graph[source].discard(target)
     found = cycles(graph)
     assert not found, "\n".join(f"Cycle between apps {' ↔ '.join(c)}:\n{_explain(c, runtime, 'app')}" for c in found)
 
