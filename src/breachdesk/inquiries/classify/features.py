@@ -13,6 +13,7 @@ import math
 import re
 import zlib
 from collections import Counter
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -22,7 +23,11 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _DIGITS = re.compile(r"\d+")
 _SKIP_POS = {"補助記号", "空白"}
-CHAR_NGRAMS = (2, 3, 4)
+# The character n-gram lengths of newly trained models. A model keeps the lengths it was trained with (``Model.
+# char_ngrams``, from its artefact) and is always fed the same; artefacts written before the lengths were recorded per
+# model used ``LEGACY_CHAR_NGRAMS``.
+CHAR_NGRAMS = (1, 2, 3, 4)
+LEGACY_CHAR_NGRAMS = (2, 3, 4)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +56,7 @@ def words(masked: str) -> list[str]:
     return out
 
 
-def named(normalised: str, hits: list[rules.Hit]) -> dict[str, float]:
+def named(normalised: str, hits: list[rules.Hit], *, char_ngrams: Sequence[int] = CHAR_NGRAMS) -> dict[str, float]:
     """Return the readable features of a text and their values (text block L2-normalised; a rule that fired is 1)."""
     masked = mask(normalised)
     counts: Counter[str] = Counter()
@@ -59,7 +64,7 @@ def named(normalised: str, hits: list[rules.Hit]) -> dict[str, float]:
     counts.update(f"w:{w}" for w in lemmas)
     counts.update(f"b:{a} {b}" for a, b in itertools.pairwise(lemmas))
     compact = re.sub(r"\s+", " ", masked)
-    for n in CHAR_NGRAMS:
+    for n in char_ngrams:
         counts.update(f"c:{compact[i : i + n]}" for i in range(len(compact) - n + 1))
     values = {key: 1.0 + math.log(count) for key, count in counts.items()}
     norm = math.sqrt(sum(v * v for v in values.values())) or 1.0

@@ -38,6 +38,12 @@ class Model:
     weights: np.ndarray  # float32 [len(keys), len(labels)]
     meta: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def char_ngrams(self) -> tuple[int, ...]:
+        """Return the character n-gram lengths the model was trained with (its texts must be featurised the same)."""
+        recorded = self.meta.get("char_ngrams")
+        return tuple(int(n) for n in recorded) if recorded else features.LEGACY_CHAR_NGRAMS
+
     # -- serialisation ---------------------------------------------------------------------------------------------
     def to_bytes(self) -> bytes:
         """Return the artefact: the same model always gives the same bytes (no timestamp in the gzip header)."""
@@ -134,7 +140,7 @@ def predict(model: Model, *, subject: str, body: str) -> tuple[Prediction, str, 
 
     normalised = text.normalise(subject, body)
     hits = rules.hits(normalised)
-    named = features.named(normalised, hits)
+    named = features.named(normalised, hits, char_ngrams=model.char_ngrams)
     probabilities = model.probabilities(features.hashed(named))
     labels = model.decide(probabilities)
     scores = {label: round(float(p), 4) for label, p in zip(model.labels, probabilities, strict=True)}

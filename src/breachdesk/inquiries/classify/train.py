@@ -3,7 +3,8 @@
 Features are computed per inquiry (``features.named``) and hashed; a hash is kept only when it occurs in at least
 ``MIN_DF`` inquiries, so a name or an address that appears once never enters the model. One logistic regression per
 label (liblinear, fixed seed, balanced class weights); each label's threshold is the one that maximises its F1 on
-out-of-fold probabilities of a k-fold cross-validation on the same corpus.
+out-of-fold probabilities of a k-fold cross-validation on the same corpus, never below ``THRESHOLD_FLOOR``. The
+thresholds and the character n-gram lengths are stored in the artefact, so a model is always applied as trained.
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ C = 256.0
 FOLDS = 5
 SEED = 20261203
 _GRID = np.round(np.arange(0.05, 0.951, 0.025), 3)
+# A tuned threshold is never below this: a rare label whose out-of-fold scores are all low would otherwise get a
+# threshold that fires on nearly every inquiry.
+THRESHOLD_FLOOR = 0.2
 # The files from ``train-011.jsonl`` on are composed by ``scripts/classifier_corpus.py`` from a few hundred reused
 # sentence fragments: trained on in full they teach the model the fragments rather than the phrasing of the world.
 # Only this share of them is kept (chosen by a hash of the text, so the same rows every time). Chosen on the
@@ -106,11 +110,14 @@ class Matrix:
     targets: np.ndarray  # int8 [n, labels]
 
 
-def featurise(rows: Sequence[dict[str, Any]]) -> list[dict[int, float]]:
+def featurise(
+    rows: Sequence[dict[str, Any]], *, char_ngrams: Sequence[int] = features.CHAR_NGRAMS
+) -> list[dict[int, float]]:
+    """Return the hashed features of each row, with character n-grams of the lengths ``char_ngrams``."""
     out = []
     for row in rows:
         normalised = text.normalise(row["subject"], row["body"])
-        out.append(features.hashed(features.named(normalised, rules.hits(normalised))))
+        out.append(features.hashed(features.named(normalised, rules.hits(normalised), char_ngrams=char_ngrams)))
     return out
 
 
@@ -180,13 +187,15 @@ def out_of_fold(
     return probabilities
 
 
-def tune_thresholds(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return per label the threshold of best F1 on ``probabilities`` (ties: the one nearest 0.5)."""
+def tune_thresholds(probabilities: np.ndarray, targets: np.ndarray, *, floor: float = THRESHOLD_FLOOR) -> np.ndarray:
+    """Return per label the threshold of best F1 on ``probabilities`` (ties: the one nearest 0.5), never below
+    ``floor``."""
+    grid = sorted((t for t in _GRID if t >= floor - 1e-9), key=lambda t: abs(t - 0.5))
     chosen = []
     for j in range(targets.shape[1]):
         y = targets[:, j].astype(bool)
         best, best_t = -1.0, 0.5
-        for t in sorted(_GRID, key=lambda t: abs(t - 0.5)):
+        for t in grid:
             predicted = probabilities[:, j] >= t
             tp = int((predicted & y).sum())
             denominator = int(predicted.sum()) + int(y.sum())
@@ -225,7 +234,7 @@ def train(rows: Sequence[dict[str, Any]], *, folds: int = FOLDS, tag: str = "bas
     """Return the model trained on ``rows`` with thresholds tuned by ``folds``-fold cross-validation."""
     if len(rows) < folds * 2:
         raise ValueError(f"{len(rows)} labelled inquiries are too few to train ({folds * 2} at least)")
-    hashed = featurise(rows)
+    hashed = featurise(rows, char_ngrams=features.CHAR_NGRAMS)
     oof = out_of_fold(hashed, rows, folds=folds)
     full = build_matrix(hashed, [r["labels"] for r in rows])
     thresholds = tune_thresholds(oof, full.targets)
@@ -239,6 +248,7 @@ def train(rows: Sequence[dict[str, Any]], *, folds: int = FOLDS, tag: str = "bas
         "composed_share": COMPOSED_SHARE,
         "c": C,
         "folds": folds,
+        "threshold_floor": THRESHOLD_FLOOR,
         "char_ngrams": list(features.CHAR_NGRAMS),
         "tokeniser": "fugashi+unidic-lite",
     }

@@ -5,11 +5,12 @@ import io
 import json
 from typing import Any
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from breachdesk.inquiries.classify import classify, default_model, evaluate, rules, text, train
+from breachdesk.inquiries.classify import classify, default_model, evaluate, features, rules, text, train
 from breachdesk.inquiries.classify.model import ArtefactError, Model
 from breachdesk.inquiries.labels import LABEL_KEYS
 
@@ -94,6 +95,63 @@ def test_training_is_reproducible_and_the_artefact_round_trips() -> None:
     )
     # A different corpus gives a different version.
     assert train.train(rows[:-1]).model.version != first.model.version
+
+
+def test_tuned_thresholds_keep_the_floor_and_travel_in_the_artefact() -> None:
+    # Label 0 is separated by any threshold in (0.55, 0.7]; label 1's positives all score low, so without a floor
+    # it would get a threshold of 0.05 and fire on every inquiry.
+    probabilities = np.array([[0.9, 0.06], [0.7, 0.07], [0.55, 0.01], [0.2, 0.02], [0.1, 0.03]])
+    targets = np.array([[1, 1], [1, 1], [0, 0], [0, 0], [0, 0]], dtype=np.int8)
+    assert train.tune_thresholds(probabilities, targets, floor=0.0)[1] < 0.1
+    tuned = train.tune_thresholds(probabilities, targets)
+    assert 0.55 < tuned[0] <= 0.7
+    assert tuned[1] >= train.THRESHOLD_FLOOR
+
+    rows = train.load_corpus([train.DATA / "labelled.jsonl"])[:160]
+    trained = train.train(rows)
+    loaded = Model.from_bytes(trained.model.to_bytes())
+    assert np.allclose(loaded.thresholds, trained.model.thresholds, atol=1e-4)
+    assert min(loaded.thresholds) >= train.THRESHOLD_FLOOR
+    assert loaded.meta["threshold_floor"] == train.THRESHOLD_FLOOR
+    assert loaded.char_ngrams == tuple(features.CHAR_NGRAMS)
+
+
+def test_a_label_is_chosen_by_its_own_threshold_and_the_nearest_one_when_none_passes() -> None:
+    model = Model(
+        "t",
+        "",
+        LABEL_KEYS,
+        np.full(len(LABEL_KEYS), 0.5),
+        np.zeros(len(LABEL_KEYS)),
+        np.zeros(0, dtype=np.uint32),
+        np.zeros((0, len(LABEL_KEYS)), dtype=np.float32),
+    )
+    scores = np.full(len(LABEL_KEYS), 0.1)
+    scores[LABEL_KEYS.index("complaint")] = 0.4
+    scores[LABEL_KEYS.index("press")] = 0.3
+    assert model.decide(scores) == ["complaint"]  # none passes 0.5: the one nearest its threshold
+    model.thresholds[LABEL_KEYS.index("press")] = 0.25
+    model.thresholds[LABEL_KEYS.index("complaint")] = 0.45
+    assert model.decide(scores) == ["press"]  # the press threshold is passed, complaint's is not
+    model.thresholds[LABEL_KEYS.index("complaint")] = 0.35
+    assert sorted(model.decide(scores)) == ["complaint", "press"]
+
+
+def test_a_model_is_fed_the_character_n_grams_it_was_trained_with() -> None:
+    normalised = text.normalise("", "退会したい")
+    unigram = features.key("c:退")
+    assert unigram in features.hashed(features.named(normalised, [], char_ngrams=(1, 2)))
+    assert unigram not in features.hashed(features.named(normalised, [], char_ngrams=(2, 3)))
+    weights = np.zeros((1, len(LABEL_KEYS)), dtype=np.float32)
+    weights[0, LABEL_KEYS.index("deletion")] = 50.0
+    bias = np.full(len(LABEL_KEYS), -5.0)
+    keys = np.array([unigram], dtype=np.uint32)
+    thresholds = np.full(len(LABEL_KEYS), 0.5)
+    with_unigrams = Model("u", "", LABEL_KEYS, thresholds, bias, keys, weights, meta={"char_ngrams": [1, 2]})
+    legacy = Model.from_bytes(Model("l", "", LABEL_KEYS, thresholds, bias, keys, weights).to_bytes())
+    assert legacy.char_ngrams == features.LEGACY_CHAR_NGRAMS
+    assert classify(subject="", body="退会したい", model=with_unigrams).labels == ["deletion"]
+    assert "deletion" not in classify(subject="", body="退会したい", model=legacy).labels
 
 
 def test_the_committed_model_was_trained_on_the_committed_corpus() -> None:
