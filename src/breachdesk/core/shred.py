@@ -8,12 +8,9 @@ them; it must be safe to run twice (a repeated shred, or ``breachdesk shred --fi
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from breachdesk.core import extensions
-
-Cleaner = Callable[[int], int]
 
 
 def remove_tree(path: Path) -> int:

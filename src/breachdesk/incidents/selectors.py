@@ -63,10 +63,6 @@ class IncidentAccess:
     def role_label(self) -> str:
         return str(Role(self.role).label)
 
-    @property
-    def is_lead(self) -> bool:
-        return self.role == Role.LEAD
-
 
 def incident_access(*, user: AnyUser, code: str, capability: Capability = Capability.VIEW) -> IncidentAccess:
     """Return the incident ``code`` with the user's role.
