@@ -49,7 +49,8 @@ from breachdesk.campaigns.models import (
     DeliveryEvent,
     DeliveryStatus,
 )
-from breachdesk.campaigns.transports.base import Outcome, OutcomeKind, Transport
+from breachdesk.campaigns.transitions import delivery_events_insert, delivery_update_held
+from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
 from breachdesk.campaigns.transports.email import EmailTransport
 from breachdesk.work.heartbeat import current_worker_id
 from breachdesk.work.models import WorkerBeat
@@ -183,12 +184,19 @@ def deliveries_release(*, worker: str, ids: list[int], now: datetime, campaign_s
 # ---------------------------------------------------------------------------------------------------------------------
 # One delivery
 # ---------------------------------------------------------------------------------------------------------------------
-def _mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> DeliveryEvent | None:
-    """Move ``claimed → sending`` with a fresh Message-ID in the caller's transaction; return the event to insert
-    (None when the row is not held by ``worker``)."""
-    message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
-    changed = Delivery.objects.filter(pk=delivery.pk, status=S.CLAIMED, claimed_by=worker).update(
-        status=S.SENDING, message_id=message_id, attempts=F("attempts") + 1, updated_at=now
+def _mark_sending(
+    *, delivery: Delivery, worker: str, now: datetime, message_id: str | None = None
+) -> DeliveryEvent | None:
+    """Move ``claimed → sending`` with the attempt's Message-ID (a fresh one unless given) in the caller's
+    transaction; return the event to insert (None when the row is not held by ``worker``)."""
+    if message_id is None:
+        message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
+    changed = delivery_update_held(
+        delivery_id=delivery.pk,
+        worker=worker,
+        status_from=S.CLAIMED,
+        values={"status": S.SENDING, "message_id": message_id, "updated_at": now},
+        attempts_delta=1,
     )
     if not changed:
         return None
@@ -203,7 +211,7 @@ def delivery_mark_sending(*, delivery: Delivery, worker: str, now: datetime) -> 
     with transaction.atomic():
         event = _mark_sending(delivery=delivery, worker=worker, now=now)
         if event is not None:
-            DeliveryEvent.objects.bulk_create([event])
+            delivery_events_insert([event])
     return event is not None
 
 
@@ -234,8 +242,14 @@ def _record_outcome(
     if status == S.FAILED_TEMPORARY:
         fields["next_attempt_at"] = now + backoff(delivery.attempts)
     if outcome.relay:
-        fields.update(attempts=F("attempts") - 1, claimed_by="")
-    changed = Delivery.objects.filter(pk=delivery.pk, status=S.SENDING, claimed_by=worker).update(**fields)
+        fields["claimed_by"] = ""
+    changed = delivery_update_held(
+        delivery_id=delivery.pk,
+        worker=worker,
+        status_from=S.SENDING,
+        values=fields,
+        attempts_delta=-1 if outcome.relay else 0,
+    )
     if not changed:
         return delivery.status, []
     event = _event(
@@ -249,8 +263,10 @@ def _record_outcome(
         message_id=delivery.message_id,
     )
     delivery.status = status
+    if outcome.relay:
+        delivery.attempts -= 1
     if status == S.FAILED_PERMANENT and delivery.channel == DeliveryChannel.EMAIL and not outcome.blocked:
-        DeliveryEvent.objects.bulk_create([event])
+        delivery_events_insert([event])
         postal_fallback_create(delivery=delivery, campaign=campaign, now=now, actor_label=worker)
         return status, []
     return status, [event]
@@ -264,7 +280,7 @@ def delivery_record_outcome(
         status, pending_events = _record_outcome(
             delivery=delivery, campaign=campaign, outcome=outcome, worker=worker, now=now
         )
-        DeliveryEvent.objects.bulk_create(pending_events)
+        delivery_events_insert(pending_events)
     return status
 
 
@@ -275,9 +291,11 @@ def delivery_record_and_mark(
     campaign: Campaign,
     worker: str,
     now: datetime,
+    message_id: str | None = None,
 ) -> tuple[str | None, bool]:
     """Commit, in one transaction, the outcome of the delivery just handed over (``done``) and the ``sending`` mark
-    of the next one (``delivery``); return the recorded status (None without ``done``) and whether the mark was made.
+    of the next one (``delivery``, as the attempt ``message_id``); return the recorded status (None without ``done``)
+    and whether the mark was made.
 
     One commit per message instead of two. The guarantees stay: the next delivery is ``sending`` in the database
     before it is handed over, and the worker has at most one row in ``sending`` at any moment (the one handed over
@@ -292,11 +310,11 @@ def delivery_record_and_mark(
                 delivery=done[0], campaign=campaign, outcome=done[1], worker=worker, now=now
             )
         if delivery is not None:
-            event = _mark_sending(delivery=delivery, worker=worker, now=now)
+            event = _mark_sending(delivery=delivery, worker=worker, now=now, message_id=message_id)
             if event is not None:
                 marked = True
                 pending_events.append(event)
-        DeliveryEvent.objects.bulk_create(pending_events)
+        delivery_events_insert(pending_events)
     return status, marked
 
 
@@ -437,8 +455,10 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
     down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller).
 
     The transport prepares the whole batch first (renders it, asks the registry once for the guard). Then, per
-    delivery, one commit records the previous delivery's outcome and marks this one ``sending``, and only then is it
-    handed over (``delivery_record_and_mark``).
+    delivery: the transport stages it (both guards, the bytes) while the previous one is still being handed over;
+    the previous outcome is collected; one commit records it and marks this delivery ``sending``
+    (``delivery_record_and_mark``); and only then is this one handed over. So a message never waits for the making
+    of the next, and the worker still has at most one row ``sending`` at any moment.
     """
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
     for delivery in deliveries:
@@ -449,13 +469,29 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
     if campaign.status == CampaignStatus.RUNNING:
         transport.prepare(deliveries)
     relay_failures = 0
-    done: tuple[Delivery, Outcome] | None = None  # handed over, outcome not committed yet
+    in_flight: tuple[Delivery, Handover] | None = None  # handed over, outcome not collected yet
+    done: tuple[Delivery, Outcome] | None = None  # outcome collected, not committed yet
 
-    def settle(following: Delivery | None = None) -> bool:
+    def collect() -> Outcome | None:
+        nonlocal in_flight, done
+        if in_flight is None:
+            return None
+        delivery, handover = in_flight
+        in_flight = None
+        outcome = handover.result()
+        done = (delivery, outcome)
+        return outcome
+
+    def settle(following: Delivery | None = None, message_id: str | None = None) -> bool:
         nonlocal done
         handed, done = done, None
         status, marked = delivery_record_and_mark(
-            done=handed, delivery=following, campaign=campaign, worker=report.worker, now=clock.now()
+            done=handed,
+            delivery=following,
+            campaign=campaign,
+            worker=report.worker,
+            now=clock.now(),
+            message_id=message_id,
         )
         if status is not None:
             report.outcomes[status] += 1
@@ -463,38 +499,67 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
         return marked
 
     def stop(index: int, why: str, status_for_rest: str) -> bool:
+        collect()
         settle()
         rest = [d.pk for d in deliveries[index:]]
         deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
         report.stopped = why
         return False
 
+    def checked(index: int, outcome: Outcome | None) -> bool:
+        """Return False (after stopping) when the outcome just collected says the loop must stop."""
+        nonlocal relay_failures
+        if outcome is None:
+            return True
+        relay_failures = relay_failures + 1 if outcome.relay else 0
+        if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
+            return stop(index, "relay_down", CampaignStatus.PAUSED)
+        if outcome.blocked:
+            report.blocked += 1
+            return stop(index, "blocked", CampaignStatus.PAUSED)
+        return True
+
+    staged: Staged | Outcome | None = None  # staged, not handed over yet
     try:
         for index, delivery in enumerate(deliveries):
             if index and index % STATUS_CHECK_EVERY == 0:
                 campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
             if campaign.status != CampaignStatus.RUNNING:
                 return stop(index, campaign.status, campaign.status)
-            if not settle(delivery):
-                continue
+            message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
             try:
-                outcome = transport.notify(delivery)
+                staged = transport.stage(delivery, message_id=message_id)
             except Exception as exc:
-                outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
-            done = (delivery, outcome)
-            relay_failures = relay_failures + 1 if outcome.relay else 0
-            if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
-                return stop(index + 1, "relay_down", CampaignStatus.PAUSED)
-            if outcome.blocked:
-                report.blocked += 1
-                return stop(index + 1, "blocked", CampaignStatus.PAUSED)
+                staged = Outcome.temporary("campaigns.transport_error", exc.__class__.__name__)
+            if not checked(index, collect()) or not settle(delivery, message_id):
+                if isinstance(staged, Staged):
+                    transport.discard(staged)
+                staged = None
+                if report.stopped:
+                    return False
+                continue
+            handing, staged = staged, None
+            if isinstance(handing, Outcome):
+                in_flight = (delivery, Done(handing))
+            else:
+                try:
+                    in_flight = (delivery, transport.hand_over(handing))
+                except Exception as exc:
+                    in_flight = (delivery, Done(Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)))
+        if not checked(len(deliveries), collect()):
+            return False
         settle()
         return True
     finally:
-        if done is not None:
-            # Something failed between a hand-over and its commit: record the outcome if the database still answers,
-            # else the row stays ``sending`` and the reaper makes it ``uncertain`` once this worker is gone.
+        if isinstance(staged, Staged):
             with contextlib.suppress(Exception):
+                transport.discard(staged)
+        if in_flight is not None or done is not None:
+            # Something failed between a hand-over and its commit: wait for the hand-over, and record its outcome if
+            # the database still answers; else the row stays ``sending`` and the reaper makes it ``uncertain`` once
+            # this worker is gone.
+            with contextlib.suppress(Exception):
+                collect()
                 settle()
 
 

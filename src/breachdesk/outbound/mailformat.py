@@ -15,9 +15,13 @@ from __future__ import annotations
 import base64
 import email.utils
 import logging
+import re
+import secrets
 from typing import Any
 
+from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 
 from breachdesk.core import jpcharset
 
@@ -182,3 +186,88 @@ def outbound_charset(incident: Any) -> str:
     model = apps.get_model("inquiries", "DeskConfig")
     value = model.objects.filter(incident_id=incident.pk).values_list("outbound_charset", flat=True).first()
     return value if value in CHARSETS else UTF8
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The campaign's fast path: the same message, written without the email package
+# ---------------------------------------------------------------------------------------------------------------------
+CRLF = "\r\n"
+MAX_HEADER_LINE = 78
+_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+
+
+def _folded(name: str, value: str) -> str:
+    """Return ``Name: value`` folded at spaces into lines of at most 78 characters where the words allow."""
+    line = f"{name}:"
+    lines: list[str] = []
+    for index, word in enumerate(value.split(" ")):
+        if index and len(line) + 1 + len(word) > MAX_HEADER_LINE:
+            lines.append(line)
+            line = ""
+        line += " " + word
+    lines.append(line)
+    return CRLF.join(lines)
+
+
+def _text_part_lines(text: str, subtype: str) -> list[str]:
+    body = _body_base64(text.replace("\r\n", "\n").encode("utf-8")).replace("\n", CRLF)
+    return [
+        f'Content-Type: text/{subtype}; charset="utf-8"',
+        "MIME-Version: 1.0",
+        "Content-Transfer-Encoding: base64",
+        "",
+        body,
+    ]
+
+
+def plain_address(address: str) -> bool:
+    """Return whether ``address`` is a bare ASCII ``local@domain`` that an SMTP envelope takes as it is."""
+    return _PLAIN_ADDRESS.fullmatch(address) is not None
+
+
+def fast_message_bytes(message: EmailMessage) -> bytes | None:
+    """Return the bytes of a UTF-8 notice (a text body, HTML alternatives, no attachments), written directly.
+
+    The result is the message ``JapaneseMailMixin`` makes (the same headers and parts, base64 UTF-8 bodies, B-encoded
+    subject and names), about eight times faster; ``outbound/tests/test_fast_message.py`` parses both and compares
+    them. Return None for anything else (ISO-2022-JP, attachments, Cc or Reply-To, other headers, a line break in a
+    header value): the caller then uses ``message.message()``, which also raises Django's errors for bad headers.
+    """
+    if not isinstance(message, JapaneseMailMixin) or message.mail_charset not in (UTF8, ""):
+        return None
+    alternatives = list(getattr(message, "alternatives", []) or [])
+    if (
+        message.attachments
+        or message.cc
+        or message.reply_to
+        or message.content_subtype != "plain"
+        or (message.encoding or settings.DEFAULT_CHARSET).lower().replace("_", "-") != UTF8
+        or any(name.lower() != "message-id" for name in message.extra_headers)
+        or any(mimetype != "text/html" or not isinstance(content, str) for content, mimetype in alternatives)
+        or not message.to
+    ):
+        return None
+    subject = str(message.subject)
+    message_id = str(message.extra_headers.get("Message-ID", "")) or email.utils.make_msgid(domain=DNS_NAME)
+    values = [subject, str(message.from_email), message_id, *map(str, message.to)]
+    if any("\n" in value or "\r" in value for value in values) or subject != subject.strip():
+        return None  # the email package refuses a line break, and folds edge whitespace its own way
+    headers = [
+        f"Date: {email.utils.formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}",
+        f"Message-ID: {message_id}",
+        _folded("Subject", header_encode(subject, UTF8)),
+        _folded("From", address_encode(str(message.from_email), UTF8)),
+        _folded("To", ", ".join(address_encode(str(a), UTF8) for a in message.to if a)),
+    ]
+    if not alternatives:
+        top = _text_part_lines(str(message.body), "plain")
+        lines = [*top[:3], *headers, *top[3:]]
+        return (CRLF.join(lines) + CRLF).encode("ascii")
+    boundary = f"==============={secrets.randbelow(10**19):019d}=="
+    content_type = f'Content-Type: multipart/alternative;{CRLF} boundary="{boundary}"'
+    lines = [content_type, "MIME-Version: 1.0", *headers, ""]
+    texts = [(str(message.body), "plain")] if message.body else []  # Django leaves an empty text part out
+    for text, subtype in [*texts, *((str(c), "html") for c, _m in alternatives)]:
+        lines += [f"--{boundary}", *_text_part_lines(text, subtype)]
+    lines.append(f"--{boundary}--")
+    return (CRLF.join(lines) + CRLF).encode("ascii")

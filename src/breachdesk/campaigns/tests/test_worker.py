@@ -122,11 +122,11 @@ def test_a_worker_crash_leaves_uncertain_rows_that_are_never_resent(
     class DyingTransport(EmailTransport):
         sent = 0
 
-        def notify(self, delivery: Delivery) -> Any:
+        def hand_over(self, staged: Any) -> Any:
             if self.sent == 2:
                 raise Died
             self.sent += 1
-            return super().notify(delivery)
+            return super().hand_over(staged)
 
     with pytest.raises(Died):
         worker.campaign_work(
@@ -336,11 +336,11 @@ def test_one_commit_per_message_keeps_a_single_row_in_sending_and_records_each_b
     seen: list[tuple[int, list[int], int]] = []
 
     class WatchingTransport(EmailTransport):
-        def notify(self, delivery: Delivery) -> Any:
+        def hand_over(self, staged: Any) -> Any:
             rows = Delivery.objects.filter(campaign=campaign)
             sending = list(rows.filter(status=S.SENDING).values_list("id", flat=True))
-            seen.append((delivery.pk, sending, rows.filter(status=S.SENT).count()))
-            return super().notify(delivery)
+            seen.append((staged.delivery.pk, sending, rows.filter(status=S.SENT).count()))
+            return super().hand_over(staged)
 
     worker.campaign_work(
         campaign_id=campaign.pk, clock=clock, batch_size=3, transport_factory=lambda c: WatchingTransport(campaign=c)

@@ -2,6 +2,11 @@
 
 A transport never changes a delivery's state itself; the worker records the outcome. That keeps the state machine
 (and the exactly-once accounting) in one place, ``campaigns.worker``.
+
+The worker's send loop uses ``notify`` in two steps, so that a transport can get the next message ready while the
+previous one is still on the wire: ``stage`` (everything short of the hand-over: render, guards, the bytes) and
+``hand_over`` (the hand-over itself, whose outcome the worker collects with ``Handover.result()`` before it records
+anything). The default implementation stages nothing and hands over with ``notify``.
 """
 
 from __future__ import annotations
@@ -9,7 +14,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from breachdesk.campaigns.models import Delivery
@@ -60,6 +65,31 @@ class Outcome:
         return cls(OutcomeKind.PERMANENT, "guard:" + ",".join(violations), detail, True, list(violations))
 
 
+class Handover(Protocol):
+    """A hand-over under way; ``result()`` waits for it and returns its outcome (never raises for a delivery)."""
+
+    def result(self) -> Outcome: ...
+
+
+@dataclass(frozen=True)
+class Done:
+    """A hand-over that is already over (a synchronous transport, or an outcome known before any hand-over)."""
+
+    outcome: Outcome
+
+    def result(self) -> Outcome:
+        return self.outcome
+
+
+@dataclass
+class Staged:
+    """A delivery ready to be handed over with the Message-ID of this attempt; ``payload`` is the transport's own."""
+
+    delivery: Delivery
+    message_id: str
+    payload: Any = None
+
+
 class Transport(ABC):
     """Deliver notices over one channel; open and close wrap a batch so connections are reused."""
 
@@ -80,3 +110,19 @@ class Transport(ABC):
     @abstractmethod
     def notify(self, delivery: Delivery) -> Outcome:
         """Hand ``delivery``'s notice over and return the outcome; never raise for a delivery problem."""
+
+    def stage(self, delivery: Delivery, *, message_id: str) -> Staged | Outcome:
+        """Get ``delivery`` ready to hand over as the attempt ``message_id``, or return the outcome that stops it.
+
+        Nothing is handed over here. The worker stages a delivery before it commits it ``sending``, and may stage it
+        while the previous delivery is still being handed over.
+        """
+        return Staged(delivery=delivery, message_id=message_id)
+
+    def discard(self, staged: Staged) -> None:  # noqa: B027 - optional hook
+        """Take back a staged delivery that will not be handed over after all (the worker stopped, or lost the row)."""
+
+    def hand_over(self, staged: Staged) -> Handover:
+        """Hand a staged delivery over (it is ``sending`` in the database by now); the outcome comes by ``result()``."""
+        staged.delivery.message_id = staged.message_id
+        return Done(self.notify(staged.delivery))

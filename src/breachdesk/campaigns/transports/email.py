@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
+import sys
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
 
 from breachdesk.campaigns.guards import campaign_guard_check, letter_filename
 from breachdesk.campaigns.models import Campaign, Delivery
 from breachdesk.campaigns.rendering import NoticeRenderer, Rendered, item_labels, person_values
-from breachdesk.campaigns.transports.base import Outcome, Transport
+from breachdesk.campaigns.transports import smtp_session
+from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
+from breachdesk.campaigns.transports.smtp_session import Wire
 from breachdesk.core.errors import ApplicationError
 from breachdesk.outbound.guard import (
     Attachment,
@@ -28,7 +35,14 @@ from breachdesk.outbound.guard import (
     guard_lookups_prefetch,
     outbound_guard_enforce,
 )
-from breachdesk.outbound.mailformat import JapaneseEmailMultiAlternatives, outbound_charset
+from breachdesk.outbound.mailformat import (
+    JapaneseEmailMultiAlternatives,
+    fast_message_bytes,
+    outbound_charset,
+    plain_address,
+)
+
+RELAY_SWITCH_INTERVAL = 0.0005
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
@@ -55,6 +69,32 @@ def smtp_outcome(exc: Exception) -> Outcome:
 Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
 
 
+def envelope_address(address: str, encoding: str | None = None) -> str:
+    """Return ``address`` as it goes into the SMTP envelope (``sanitize_address``; a plain address is already so)."""
+    return address if plain_address(address) else sanitize_address(address, encoding or settings.DEFAULT_CHARSET)
+
+
+def wire_of(message: EmailMultiAlternatives, *, from_envelope: str | None = None) -> Wire:
+    """Return the envelope and bytes of ``message`` as Django's SMTP backend makes them (``fast_message_bytes`` writes
+    the common notice directly). ``from_envelope`` is the sender's envelope address when the caller has it already."""
+    data = fast_message_bytes(message)
+    if data is None:
+        data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]  # Django's SafeMIME takes it
+    return Wire(
+        from_email=from_envelope or envelope_address(message.from_email, message.encoding),
+        recipients=[envelope_address(address, message.encoding) for address in message.recipients()],
+        data=data,
+    )
+
+
+@dataclass(frozen=True)
+class Begun:
+    """A message whose envelope and bytes are on their way to the relay; ``begun`` says whether that went well."""
+
+    wire: Wire
+    begun: Future[Outcome | None]
+
+
 class EmailTransport(Transport):
     """Render, guard and send one person's notice per delivery, reusing one SMTP connection for a batch.
 
@@ -75,6 +115,9 @@ class EmailTransport(Transport):
         self._renderer: NoticeRenderer | None = None
         self._prepared: dict[int, Built | Outcome] = {}
         self._lookups: GuardLookups | None = None
+        self._sender: ThreadPoolExecutor | None = None
+        self._data_open = False  # the relay holds a begun message waiting for its final dot
+        self._from_envelope: str | None = None
 
     def open(self) -> None:
         if self.connection is None:
@@ -83,6 +126,11 @@ class EmailTransport(Transport):
     def close(self) -> None:
         # Django's backend object stays reusable after close(): the next send opens a fresh session.
         self._prepared = {}
+        if self._sender is not None:
+            self._sender.shutdown(wait=True)  # a hand-over under way finishes first; none is ever abandoned
+            self._sender = None
+        if self._data_open:
+            self._abort()  # a begun message nobody finished: the relay must drop it, not read a QUIT into it
         if self.connection is not None:
             self.connection.close()
 
@@ -175,18 +223,107 @@ class EmailTransport(Transport):
         return message, outbound, names
 
     def notify(self, delivery: Delivery) -> Outcome:
+        """Stage and hand over ``delivery`` as its attempt ``delivery.message_id``, and wait for the outcome."""
+        staged = self.stage(delivery, message_id=delivery.message_id)
+        if isinstance(staged, Outcome):
+            return staged
+        return self.hand_over(staged).result()
+
+    def stage(self, delivery: Delivery, *, message_id: str) -> Staged | Outcome:
+        """Run both guards on the message; for an SMTP relay, start its envelope and bytes on the wire (all but the
+        final dot, see ``smtp_session``) on the relay's own thread, while the worker records the previous one."""
         prepared = self._prepared.pop(delivery.pk, None)
         built = self.build(delivery) if prepared is None else prepared
         if isinstance(built, Outcome):
             return built
         message, outbound, _names = built
-        # The Message-ID is the attempt's own, given when the delivery was marked ``sending`` (after ``prepare``).
-        message.extra_headers["Message-ID"] = delivery.message_id
+        message.extra_headers["Message-ID"] = message_id
         try:
-            # The shared guard runs immediately before the hand-over, on exactly what is handed over.
+            # The shared guard runs right before the hand-over, on exactly what is handed over.
             outbound_guard_enforce(message=outbound, lookups=self._lookups if prepared is not None else None)
         except MisSendBlocked as exc:
             return Outcome.guard_blocked(list(exc.extra.get("violations", [])))
+        self.open()
+        if not isinstance(self.connection, SmtpBackend):
+            return Staged(delivery=delivery, message_id=message_id, payload=message)
+        try:
+            if self._from_envelope is None:
+                self._from_envelope = envelope_address(message.from_email, message.encoding)
+            wire = wire_of(message, from_envelope=self._from_envelope)
+        except ValueError as exc:  # an address Django cannot write into an SMTP envelope
+            return Outcome.permanent("smtp.invalid_address", str(exc)[:200])
+        if not wire.recipients:
+            return Outcome.temporary("smtp.not_sent")
+        begun = self._relay_thread().submit(self._begin, wire)
+        return Staged(delivery=delivery, message_id=message_id, payload=Begun(wire=wire, begun=begun))
+
+    def hand_over(self, staged: Staged) -> Handover:
+        """Hand the staged message over: the final dot on the relay's thread, or a whole send on other backends."""
+        staged.delivery.message_id = staged.message_id
+        if isinstance(staged.payload, Begun):
+            return self._relay_thread().submit(self._finish, staged.payload)
+        return Done(self._send_message(staged.payload))
+
+    def discard(self, staged: Staged) -> None:
+        """Take back a staged message that will not be handed over: the relay drops the unfinished DATA."""
+        if isinstance(staged.payload, Begun) and staged.payload.begun.result() is None:
+            self._abort()
+
+    def _relay_thread(self) -> ThreadPoolExecutor:
+        if self._sender is None:
+            # The relay's replies wake this thread while the worker's thread renders the next message; with Python's
+            # default 5 ms switch interval each reply could wait that long for the interpreter. Half a millisecond
+            # keeps the relay's side moving (the interval is per process; it is only ever lowered here).
+            sys.setswitchinterval(min(sys.getswitchinterval(), RELAY_SWITCH_INTERVAL))
+            self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp-relay")
+        return self._sender
+
+    def _begin(self, wire: Wire) -> Outcome | None:
+        """Send all but the final dot; return None when the relay waits for it, else why not (nothing handed over)."""
+        failed = self._ensure_open()
+        if failed is not None:
+            return failed
+        try:
+            smtp_session.begin(self.connection.connection, wire)
+        except (smtplib.SMTPException, OSError) as exc:
+            outcome = smtp_outcome(exc)
+            if outcome.kind != OutcomeKind.UNCERTAIN:
+                return outcome
+            # The session broke before the dot: the relay cannot deliver what it did not finish receiving.
+            self._close_connection()
+            return Outcome.relay_down("smtp.session_broken", exc.__class__.__name__)
+        except Exception as exc:
+            self._abort()
+            return Outcome.temporary("campaigns.transport_error", exc.__class__.__name__)
+        self._data_open = True
+        return None
+
+    def _finish(self, begun: Begun) -> Outcome:
+        """Send the final dot of a begun message and return the outcome (never raises)."""
+        early = begun.begun.result()
+        if early is not None:
+            return early
+        self._data_open = False
+        try:
+            smtp_session.finish(self.connection.connection)
+        except (smtplib.SMTPException, OSError) as exc:
+            outcome = smtp_outcome(exc)
+            if outcome.kind == OutcomeKind.UNCERTAIN:
+                self._close_connection()
+            return outcome
+        except Exception as exc:  # a Handover never raises: the worker records whatever happened as uncertain
+            self._close_connection()
+            return Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
+        return Outcome.sent()
+
+    def _abort(self) -> None:
+        """Drop the relay session without a QUIT (mid-DATA, a QUIT would be read as message text)."""
+        self._data_open = False
+        if self.connection is not None and getattr(self.connection, "connection", None) is not None:
+            smtp_session.abort(self.connection.connection)
+            self.connection.connection = None
+
+    def _send_message(self, message: EmailMultiAlternatives) -> Outcome:
         failed = self._ensure_open()
         if failed is not None:
             return failed
@@ -195,12 +332,17 @@ class EmailTransport(Transport):
             sent = self.connection.send_messages([message])
         except (smtplib.SMTPException, OSError) as exc:
             outcome = smtp_outcome(exc)
-            if outcome.kind.value == "uncertain":
-                self.close()
+            if outcome.kind == OutcomeKind.UNCERTAIN:
+                self._close_connection()
             return outcome
         if not sent:
             return Outcome.temporary("smtp.not_sent")
         return Outcome.sent()
+
+    def _close_connection(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
+                self.connection.close()
 
 
 def relay_probe() -> bool:

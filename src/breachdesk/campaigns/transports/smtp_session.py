@@ -1,0 +1,114 @@
+"""Hand a message to an SMTP relay in two steps, so that the hand-over itself is one line: the final dot.
+
+SMTP hands a message over when the relay answers the ``.`` that ends DATA: before it, a relay must not deliver, and a
+session that breaks off is discarded (RFC 5321, 4.1.1.4 and 6.1). ``smtplib.SMTP.sendmail`` runs the whole
+conversation in one call. Split in two, everything that is not the hand-over can run while the worker is still
+committing the previous message's outcome and this message's ``sending`` mark:
+
+- ``begin``: MAIL FROM, RCPT TO, DATA and the message's bytes, without the final dot. Refusals here (a refused sender
+  or recipient, DATA refused) come back as an outcome with nothing handed over, and a broken session too.
+- ``finish``: the dot, and the relay's answer. Only from here on can a broken session mean "maybe delivered".
+- ``abort``: close the socket mid-DATA (no QUIT, which the relay would read as message text), so the relay drops
+  what it got. Used when the worker decides not to hand a begun message over after all.
+
+Replies are read exactly as ``sendmail`` reads them (SIZE declared when the relay offers it; RSET after a refusal; the
+connection closed on a 421), and errors are raised as ``smtplib``'s own exceptions, so ``smtp_outcome`` classifies
+them as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import smtplib
+import socket
+from dataclasses import dataclass
+from typing import Any
+
+CRLF = b"\r\n"
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+@dataclass(frozen=True)
+class Wire:
+    """Hold what goes on the wire for one message: the envelope and the bytes."""
+
+    from_email: str
+    recipients: list[str]
+    data: bytes
+
+
+def dot_stuffed(data: bytes) -> bytes:
+    """Return the DATA payload without its terminator: leading dots doubled, ending with CRLF."""
+    stuffed = _LEADING_DOT.sub(b"..", data)
+    return stuffed if stuffed.endswith(CRLF) else stuffed + CRLF
+
+
+def no_delay(smtp: smtplib.SMTP) -> None:
+    """Send small writes at once (no Nagle): the final dot follows the bytes as a write of its own, and waiting for
+    the relay's delayed ACK before sending it would cost about 40 ms per message."""
+    if smtp.sock is not None:
+        with contextlib.suppress(OSError):
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+
+def _rset(smtp: smtplib.SMTP) -> None:
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        smtp.rset()
+
+
+def begin(smtp: smtplib.SMTP, wire: Wire) -> None:
+    """Send the envelope and the message without the final dot; raise ``smtplib``'s exception on a refusal.
+
+    Nothing is handed over here: after a refusal the session is reset (or closed on 421) and can be used again.
+    """
+    smtp.ehlo_or_helo_if_needed()
+    no_delay(smtp)
+    options = []
+    if smtp.does_esmtp and smtp.has_extn("size"):
+        options.append(f"size={len(wire.data)}")
+    code, reply = smtp.mail(wire.from_email, options)
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            _rset(smtp)
+        raise smtplib.SMTPSenderRefused(code, reply, wire.from_email)
+    refused: dict[str, tuple[int, bytes]] = {}
+    for recipient in wire.recipients:
+        code, reply = smtp.rcpt(recipient)
+        if code not in (250, 251):
+            refused[recipient] = (code, reply)
+        if code == 421:
+            smtp.close()
+            raise smtplib.SMTPRecipientsRefused(refused)
+    if len(refused) == len(wire.recipients):
+        _rset(smtp)
+        raise smtplib.SMTPRecipientsRefused(refused)
+    smtp.putcmd("data")
+    code, reply = smtp.getreply()
+    if code != 354:
+        if code == 421:
+            smtp.close()
+        else:
+            _rset(smtp)
+        raise smtplib.SMTPDataError(code, reply)
+    smtp.send(dot_stuffed(wire.data))
+
+
+def finish(smtp: smtplib.SMTP) -> None:
+    """Send the final dot (the hand-over) and read the relay's answer; raise ``smtplib``'s exception unless 250."""
+    smtp.send(b"." + CRLF)
+    code, reply = smtp.getreply()
+    if code != 250:
+        if code == 421:
+            smtp.close()
+        else:
+            _rset(smtp)
+        raise smtplib.SMTPDataError(code, reply)
+
+
+def abort(smtp: Any) -> None:
+    """Drop the session without the final dot: the relay discards the message it was receiving."""
+    with contextlib.suppress(OSError):
+        smtp.close()
