@@ -26,7 +26,7 @@ from breachdesk.campaigns.tests.conftest import (
     make_campaign,
     make_template,
 )
-from breachdesk.campaigns.transports.base import Transport
+from breachdesk.campaigns.transports.base import Outcome, Transport
 from breachdesk.campaigns.transports.email import EmailTransport
 from breachdesk.core.models import TimelineEvent
 from breachdesk.testing.smtp import SmtpSink
@@ -373,3 +373,36 @@ def test_a_batch_renders_the_fixed_parts_once_and_each_persons_own_parts_for_the
     assert batch[0].subject == batch[1].subject
     assert batch[0].text != batch[1].text
     assert set(renderer._fixed) == {"subject"}
+
+
+@pytest.mark.django_db
+def test_a_message_begun_on_the_wire_but_not_handed_over_never_arrives(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    """The next message goes on the wire (all but its final dot) while the last one's outcome is collected; when that
+    outcome stops the loop, the begun message is dropped at the relay and its row goes back to the queue."""
+    affected_only_new(team.world)
+    for _ in range(3):
+        add_person()
+    campaign = started(team)
+    begun: list[int] = []
+
+    class FirstBlocked(EmailTransport):
+        def stage(self, delivery: Delivery, *, message_id: str) -> Any:
+            begun.append(delivery.pk)
+            if len(begun) == 1:
+                return Outcome.guard_blocked(["guard.test"])
+            return super().stage(delivery, message_id=message_id)
+
+    report = worker.campaign_work(
+        campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: FirstBlocked(campaign=c)
+    )
+    assert report.blocked == 1
+    assert len(begun) == 2  # the second was staged (begun on the wire) before the block was known
+    assert smtp_sink.messages == []
+    assert statuses(campaign) == {"failed_permanent": 1, "pending": 2}
+    # The relay session is usable again: resumed, the campaign sends the rest, each once.
+    services.campaign_resume(campaign=campaign, actor=team.lead)
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock)
+    assert len(smtp_sink.messages) == 2
+    assert statuses(campaign) == {"failed_permanent": 1, "sent": 2}
