@@ -405,12 +405,13 @@ def campaign_work(
     deadline = None if seconds is None else time.monotonic() + seconds
     campaign = _campaign_for_work(campaign_id)
     transport = transport_factory(campaign) if transport_factory else EmailTransport(campaign=campaign)
+    pipe = HandOvers()
     try:
-        while max_deliveries is None or report.total < max_deliveries:
+        while max_deliveries is None or report.total + pipe.open < max_deliveries:
             if deadline is not None and time.monotonic() >= deadline:
                 report.stopped = "slice"
                 break
-            want = batch_size if max_deliveries is None else min(batch_size, max_deliveries - report.total)
+            want = batch_size if max_deliveries is None else min(batch_size, max_deliveries - report.total - pipe.open)
             grant = campaign_take_tokens(campaign_id=campaign_id, want=want, now=clock.now())
             if grant.status != CampaignStatus.RUNNING:
                 report.stopped = grant.status
@@ -423,6 +424,7 @@ def campaign_work(
                 if not wait:
                     report.stopped, report.not_before = "throttled", grant.not_before
                     break
+                pipe.flush(campaign, report, clock)  # nothing stays uncommitted while the worker sleeps
                 clock.sleep(grant.wait if deadline is None else min(grant.wait, max(0.0, deadline - time.monotonic())))
                 continue
             ids = deliveries_claim(
@@ -435,11 +437,15 @@ def campaign_work(
             if not ids:
                 report.stopped = "empty"
                 break
-            if not _work_batch(campaign, ids, transport, report, clock):
+            if not _work_batch(campaign, ids, transport, report, clock, pipe):
                 break
             if report.unsummarised.total() >= SUMMARY_EVERY:
                 _summarise(campaign, report)
+        pipe.flush(campaign, report, clock)
     finally:
+        if pipe.open:  # an error between batches: record the last hand-over if the database still answers
+            with contextlib.suppress(Exception):
+                pipe.flush(campaign, report, clock)
         transport.close()
         _summarise(campaign, report)
     if report.stopped == "blocked":
@@ -450,41 +456,45 @@ def campaign_work(
     return report
 
 
-def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report: WorkReport, clock: Clock) -> bool:
-    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
-    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or the whole batch when it is smaller).
+@dataclass
+class HandOvers:
+    """The send loop's hand-over in flight, and the outcome collected but not committed yet.
 
-    The transport prepares the whole batch first (renders it, asks the registry once for the guard). Then, per
-    delivery: the transport stages it (both guards, the bytes) while the previous one is still being handed over;
-    the previous outcome is collected; one commit records it and marks this delivery ``sending``
-    (``delivery_record_and_mark``); and only then is this one handed over. So a message never waits for the making
-    of the next, and the worker still has at most one row ``sending`` at any moment.
+    They outlive a batch: the last message of a batch is still on the wire while the next batch is claimed and
+    prepared, and its outcome is committed with the ``sending`` mark of the next batch's first message. Anything
+    still open is committed before the loop sleeps or ends (``flush``).
     """
-    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
-    for delivery in deliveries:
-        delivery.campaign = campaign
-    # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
-    # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
-    campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-    if campaign.status == CampaignStatus.RUNNING:
-        transport.prepare(deliveries)
-    relay_failures = 0
-    in_flight: tuple[Delivery, Handover] | None = None  # handed over, outcome not collected yet
-    done: tuple[Delivery, Outcome] | None = None  # outcome collected, not committed yet
 
-    def collect() -> Outcome | None:
-        nonlocal in_flight, done
-        if in_flight is None:
+    in_flight: tuple[Delivery, Handover, int] | None = None  # with the size of its batch
+    done: tuple[Delivery, Outcome] | None = None
+    relay_failures: int = 0  # relay failures in a row, across batches
+
+    @property
+    def open(self) -> int:
+        return int(self.in_flight is not None) + int(self.done is not None)
+
+    def collect(self) -> tuple[Outcome, int] | None:
+        """Wait for the hand-over in flight; return its outcome and the size of its batch (None if there is none)."""
+        if self.in_flight is None:
             return None
-        delivery, handover = in_flight
-        in_flight = None
+        delivery, handover, batch = self.in_flight
+        self.in_flight = None
         outcome = handover.result()
-        done = (delivery, outcome)
-        return outcome
+        self.done = (delivery, outcome)
+        return outcome, batch
 
-    def settle(following: Delivery | None = None, message_id: str | None = None) -> bool:
-        nonlocal done
-        handed, done = done, None
+    def settle(
+        self,
+        campaign: Campaign,
+        report: WorkReport,
+        clock: Clock,
+        following: Delivery | None = None,
+        message_id: str | None = None,
+    ) -> bool:
+        """Commit the collected outcome and the ``sending`` mark of ``following``; return whether the mark was made."""
+        handed, self.done = self.done, None
+        if handed is None and following is None:
+            return False
         status, marked = delivery_record_and_mark(
             done=handed,
             delivery=following,
@@ -498,21 +508,53 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
             report.unsummarised[status] += 1
         return marked
 
+    def flush(self, campaign: Campaign, report: WorkReport, clock: Clock) -> None:
+        """Wait for the hand-over in flight and commit its outcome."""
+        self.collect()
+        self.settle(campaign, report, clock)
+
+
+def _work_batch(
+    campaign: Campaign,
+    ids: list[int],
+    transport: Transport,
+    report: WorkReport,
+    clock: Clock,
+    pipe: HandOvers,
+) -> bool:
+    """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
+    down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or a whole batch when it is smaller).
+
+    The transport prepares the whole batch first (renders it, asks the registry once for the guard). Then, per
+    delivery: the transport stages it (both guards, the bytes on the wire but for the final dot) while the previous
+    one is still being handed over; the previous outcome is collected; one commit records it and marks this delivery
+    ``sending`` (``delivery_record_and_mark``); and only then is this one handed over. So a message never waits for
+    the making of the next, and the worker still has at most one row ``sending`` at any moment. The batch's last
+    hand-over is left in ``pipe`` for the next batch (or ``flush``) to commit.
+    """
+    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
+    for delivery in deliveries:
+        delivery.campaign = campaign
+    # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
+    # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
+    campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
+    if campaign.status == CampaignStatus.RUNNING:
+        transport.prepare(deliveries)
+
     def stop(index: int, why: str, status_for_rest: str) -> bool:
-        collect()
-        settle()
+        pipe.flush(campaign, report, clock)
         rest = [d.pk for d in deliveries[index:]]
         deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
         report.stopped = why
         return False
 
-    def checked(index: int, outcome: Outcome | None) -> bool:
+    def checked(index: int, collected: tuple[Outcome, int] | None) -> bool:
         """Return False (after stopping) when the outcome just collected says the loop must stop."""
-        nonlocal relay_failures
-        if outcome is None:
+        if collected is None:
             return True
-        relay_failures = relay_failures + 1 if outcome.relay else 0
-        if relay_failures and relay_failures >= min(RELAY_DOWN_AFTER, len(deliveries)):
+        outcome, batch = collected
+        pipe.relay_failures = pipe.relay_failures + 1 if outcome.relay else 0
+        if pipe.relay_failures and pipe.relay_failures >= min(RELAY_DOWN_AFTER, batch):
             return stop(index, "relay_down", CampaignStatus.PAUSED)
         if outcome.blocked:
             report.blocked += 1
@@ -531,7 +573,7 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
                 staged = transport.stage(delivery, message_id=message_id)
             except Exception as exc:
                 staged = Outcome.temporary("campaigns.transport_error", exc.__class__.__name__)
-            if not checked(index, collect()) or not settle(delivery, message_id):
+            if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
                     transport.discard(staged)
                 staged = None
@@ -540,27 +582,25 @@ def _work_batch(campaign: Campaign, ids: list[int], transport: Transport, report
                 continue
             handing, staged = staged, None
             if isinstance(handing, Outcome):
-                in_flight = (delivery, Done(handing))
+                handover: Handover = Done(handing)
             else:
                 try:
-                    in_flight = (delivery, transport.hand_over(handing))
+                    handover = transport.hand_over(handing)
                 except Exception as exc:
-                    in_flight = (delivery, Done(Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)))
-        if not checked(len(deliveries), collect()):
-            return False
-        settle()
+                    handover = Done(Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__))
+            pipe.in_flight = (delivery, handover, len(deliveries))
         return True
-    finally:
+    except BaseException:
         if isinstance(staged, Staged):
             with contextlib.suppress(Exception):
                 transport.discard(staged)
-        if in_flight is not None or done is not None:
+        if pipe.open:
             # Something failed between a hand-over and its commit: wait for the hand-over, and record its outcome if
             # the database still answers; else the row stays ``sending`` and the reaper makes it ``uncertain`` once
             # this worker is gone.
             with contextlib.suppress(Exception):
-                collect()
-                settle()
+                pipe.flush(campaign, report, clock)
+        raise
 
 
 # ---------------------------------------------------------------------------------------------------------------------

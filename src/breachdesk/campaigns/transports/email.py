@@ -42,7 +42,7 @@ from breachdesk.outbound.mailformat import (
     plain_address,
 )
 
-RELAY_SWITCH_INTERVAL = 0.0005
+RELAY_SWITCH_INTERVAL = 0.0002
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
