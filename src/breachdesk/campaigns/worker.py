@@ -424,7 +424,10 @@ def campaign_work(
                 if not wait:
                     report.stopped, report.not_before = "throttled", grant.not_before
                     break
-                pipe.flush(campaign, report, clock)  # nothing stays uncommitted while the worker sleeps
+                why = pipe.drain(campaign, report, clock)  # nothing stays uncommitted while the worker sleeps
+                if why:
+                    report.stopped = why
+                    break
                 clock.sleep(grant.wait if deadline is None else min(grant.wait, max(0.0, deadline - time.monotonic())))
                 continue
             ids = deliveries_claim(
@@ -441,7 +444,9 @@ def campaign_work(
                 break
             if report.unsummarised.total() >= SUMMARY_EVERY:
                 _summarise(campaign, report)
-        pipe.flush(campaign, report, clock)
+        why = pipe.drain(campaign, report, clock)
+        if why:
+            report.stopped = why
     finally:
         if pipe.open:  # an error between batches: record the last hand-over if the database still answers
             with contextlib.suppress(Exception):
@@ -508,8 +513,27 @@ class HandOvers:
             report.unsummarised[status] += 1
         return marked
 
+    def judge(self, collected: tuple[Outcome, int] | None, report: WorkReport) -> str:
+        """Return why the loop must stop after this outcome (``relay_down``, ``blocked``), or an empty string."""
+        if collected is None:
+            return ""
+        outcome, batch = collected
+        self.relay_failures = self.relay_failures + 1 if outcome.relay else 0
+        if self.relay_failures and self.relay_failures >= min(RELAY_DOWN_AFTER, batch):
+            return "relay_down"
+        if outcome.blocked:
+            report.blocked += 1
+            return "blocked"
+        return ""
+
+    def drain(self, campaign: Campaign, report: WorkReport, clock: Clock) -> str:
+        """Wait for the hand-over in flight, commit its outcome, and return why the loop must stop after it, if so."""
+        why = self.judge(self.collect(), report)
+        self.settle(campaign, report, clock)
+        return why
+
     def flush(self, campaign: Campaign, report: WorkReport, clock: Clock) -> None:
-        """Wait for the hand-over in flight and commit its outcome."""
+        """Wait for the hand-over in flight and commit its outcome (after an error: no verdict is drawn)."""
         self.collect()
         self.settle(campaign, report, clock)
 
@@ -542,7 +566,7 @@ def _work_batch(
         transport.prepare(deliveries)
 
     def stop(index: int, why: str, status_for_rest: str) -> bool:
-        pipe.flush(campaign, report, clock)
+        pipe.drain(campaign, report, clock)
         rest = [d.pk for d in deliveries[index:]]
         deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
         report.stopped = why
@@ -550,16 +574,8 @@ def _work_batch(
 
     def checked(index: int, collected: tuple[Outcome, int] | None) -> bool:
         """Return False (after stopping) when the outcome just collected says the loop must stop."""
-        if collected is None:
-            return True
-        outcome, batch = collected
-        pipe.relay_failures = pipe.relay_failures + 1 if outcome.relay else 0
-        if pipe.relay_failures and pipe.relay_failures >= min(RELAY_DOWN_AFTER, batch):
-            return stop(index, "relay_down", CampaignStatus.PAUSED)
-        if outcome.blocked:
-            report.blocked += 1
-            return stop(index, "blocked", CampaignStatus.PAUSED)
-        return True
+        why = pipe.judge(collected, report)
+        return stop(index, why, CampaignStatus.PAUSED) if why else True
 
     staged: Staged | Outcome | None = None  # staged, not handed over yet
     try:
