@@ -483,8 +483,11 @@ class HandOvers:
         if self.in_flight is None:
             return None
         delivery, handover, batch = self.in_flight
+        try:
+            outcome = handover.result()
+        except Exception as exc:  # a transport that breaks its promise: the message may have gone
+            outcome = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
         self.in_flight = None
-        outcome = handover.result()
         self.done = (delivery, outcome)
         return outcome, batch
 
@@ -587,8 +590,8 @@ def _work_batch(
             message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
             try:
                 staged = transport.stage(delivery, message_id=message_id)
-            except Exception as exc:
-                staged = Outcome.temporary("campaigns.transport_error", exc.__class__.__name__)
+            except Exception as exc:  # as a transport's unexpected error always was: for a person to review
+                staged = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
             if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
                     transport.discard(staged)
@@ -598,12 +601,17 @@ def _work_batch(
                 continue
             handing, staged = staged, None
             if isinstance(handing, Outcome):
-                handover: Handover = Done(handing)
-            else:
-                try:
-                    handover = transport.hand_over(handing)
-                except Exception as exc:
-                    handover = Done(Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__))
+                # Known before any hand-over (a guard block, a refusal): judged now, not after the next staging.
+                pipe.in_flight = (delivery, Done(handing), len(deliveries))
+                if not checked(index + 1, pipe.collect()):
+                    return False
+                continue
+            try:
+                handover = transport.hand_over(handing)
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    transport.discard(handing)  # the relay must drop a DATA that will never get its dot
+                handover = Done(Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__))
             pipe.in_flight = (delivery, handover, len(deliveries))
         return True
     except BaseException:

@@ -193,6 +193,7 @@ def outbound_charset(incident: Any) -> str:
 # ---------------------------------------------------------------------------------------------------------------------
 CRLF = "\r\n"
 MAX_HEADER_LINE = 78
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")  # a tab is written as it is; every other control is not
 _PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
 
 
@@ -250,8 +251,8 @@ def fast_message_bytes(message: EmailMessage) -> bytes | None:
     subject = str(message.subject)
     message_id = str(message.extra_headers.get("Message-ID", "")) or email.utils.make_msgid(domain=DNS_NAME)
     values = [subject, str(message.from_email), message_id, *map(str, message.to)]
-    if any("\n" in value or "\r" in value for value in values) or subject != subject.strip():
-        return None  # the email package refuses a line break, and folds edge whitespace its own way
+    if any(_CONTROL.search(value) for value in values) or subject != subject.strip():
+        return None  # the email package refuses a line break, and folds control characters and edge spaces its way
     headers = [
         f"Date: {email.utils.formatdate(localtime=settings.EMAIL_USE_LOCALTIME)}",
         f"Message-ID: {message_id}",
@@ -259,6 +260,8 @@ def fast_message_bytes(message: EmailMessage) -> bytes | None:
         _folded("From", address_encode(str(message.from_email), UTF8)),
         _folded("To", ", ".join(address_encode(str(a), UTF8) for a in message.to if a)),
     ]
+    if any(not header.isascii() for header in headers):
+        return None  # an address with a non-ASCII domain: the email package writes it in its ASCII form
     if not alternatives:
         top = _text_part_lines(str(message.body), "plain")
         lines = [*top[:3], *headers, *top[3:]]

@@ -3,6 +3,7 @@ retries, permanent refusals with postal fallback, and the guard stopping a plant
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ from breachdesk.campaigns.tests.conftest import (
     make_campaign,
     make_template,
 )
-from breachdesk.campaigns.transports.base import Outcome, Transport
+from breachdesk.campaigns.transports.base import Done, Outcome, Transport
 from breachdesk.campaigns.transports.email import EmailTransport
 from breachdesk.core.models import TimelineEvent
 from breachdesk.testing.smtp import SmtpSink
@@ -388,11 +389,17 @@ def test_a_message_begun_on_the_wire_but_not_handed_over_never_arrives(
     begun: list[int] = []
 
     class FirstBlocked(EmailTransport):
+        """Refuse the first message at its hand-over (the outcome arrives while the second is already begun)."""
+
         def stage(self, delivery: Delivery, *, message_id: str) -> Any:
             begun.append(delivery.pk)
-            if len(begun) == 1:
-                return Outcome.guard_blocked(["guard.test"])
             return super().stage(delivery, message_id=message_id)
+
+        def hand_over(self, staged: Any) -> Any:
+            if len(begun) == 1:
+                self.discard(staged)
+                return Done(Outcome.guard_blocked(["guard.test"]))
+            return super().hand_over(staged)
 
     report = worker.campaign_work(
         campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: FirstBlocked(campaign=c)
@@ -406,3 +413,32 @@ def test_a_message_begun_on_the_wire_but_not_handed_over_never_arrives(
     worker.campaign_work(campaign_id=campaign.pk, clock=clock)
     assert len(smtp_sink.messages) == 2
     assert statuses(campaign) == {"failed_permanent": 1, "sent": 2}
+
+
+@pytest.mark.django_db
+def test_a_hand_over_that_raises_leaves_one_uncertain_row_and_a_clean_session(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    """The begun message of a failed hand-over is dropped at the relay, so the next envelope never lands in its DATA."""
+    affected_only_new(team.world)
+    for _ in range(3):
+        add_person()
+    campaign = started(team)
+
+    class BrokenOnce(EmailTransport):
+        calls = 0
+
+        def hand_over(self, staged: Any) -> Any:
+            self.calls += 1
+            if self.calls == 1:
+                raise RuntimeError("the relay thread is gone")
+            return super().hand_over(staged)
+
+    started_at = time.monotonic()
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: BrokenOnce(campaign=c))
+    assert time.monotonic() - started_at < 10  # no wait for the relay's timeout on a poisoned session
+    assert statuses(campaign) == {"sent": 2, "uncertain": 1}
+    uncertain = Delivery.objects.get(campaign=campaign, status=S.UNCERTAIN)
+    assert uncertain.last_error == "campaigns.transport_error"
+    assert len(smtp_sink.messages) == 2
+    assert uncertain.message_id not in {m["Message-ID"] for m in smtp_sink.messages}

@@ -74,15 +74,19 @@ def envelope_address(address: str, encoding: str | None = None) -> str:
     return address if plain_address(address) else sanitize_address(address, encoding or settings.DEFAULT_CHARSET)
 
 
-def wire_of(message: EmailMultiAlternatives, *, from_envelope: str | None = None) -> Wire:
+def wire_of(
+    message: EmailMultiAlternatives, *, from_envelope: str | None = None, recipients: list[str] | None = None
+) -> Wire:
     """Return the envelope and bytes of ``message`` as Django's SMTP backend makes them (``fast_message_bytes`` writes
-    the common notice directly). ``from_envelope`` is the sender's envelope address when the caller has it already."""
+    the common notice directly). ``from_envelope`` and ``recipients`` are the envelope when the caller has it."""
     data = fast_message_bytes(message)
     if data is None:
         data = message.message().as_bytes(linesep="\r\n")  # type: ignore[call-arg]  # Django's SafeMIME takes it
+    if recipients is None:
+        recipients = [envelope_address(address, message.encoding) for address in message.recipients()]
     return Wire(
         from_email=from_envelope or envelope_address(message.from_email, message.encoding),
-        recipients=[envelope_address(address, message.encoding) for address in message.recipients()],
+        recipients=recipients,
         data=data,
     )
 
@@ -244,14 +248,16 @@ class EmailTransport(Transport):
         except MisSendBlocked as exc:
             return Outcome.guard_blocked(list(exc.extra.get("violations", [])))
         self.open()
-        if not isinstance(self.connection, SmtpBackend):
+        # Only Django's own SMTP backend: a subclass (DKIM signing, say) may change what its send_messages sends.
+        if type(self.connection) is not SmtpBackend:
             return Staged(delivery=delivery, message_id=message_id, payload=message)
         try:
             if self._from_envelope is None:
                 self._from_envelope = envelope_address(message.from_email, message.encoding)
-            wire = wire_of(message, from_envelope=self._from_envelope)
+            recipients = [envelope_address(address, message.encoding) for address in message.recipients()]
         except ValueError as exc:  # an address Django cannot write into an SMTP envelope
             return Outcome.permanent("smtp.invalid_address", str(exc)[:200])
+        wire = wire_of(message, from_envelope=self._from_envelope, recipients=recipients)
         if not wire.recipients:
             return Outcome.temporary("smtp.not_sent")
         begun = self._relay_thread().submit(self._begin, wire)
@@ -281,18 +287,23 @@ class EmailTransport(Transport):
 
     def _begin(self, wire: Wire) -> Outcome | None:
         """Send all but the final dot; return None when the relay waits for it, else why not (nothing handed over)."""
-        failed = self._ensure_open()
-        if failed is not None:
-            return failed
         try:
+            if self._data_open:  # never start an envelope inside a DATA nobody finished
+                self._abort()
+            failed = self._ensure_open()
+            if failed is not None:
+                return failed
             smtp_session.begin(self.connection.connection, wire)
-        except (smtplib.SMTPException, OSError) as exc:
-            outcome = smtp_outcome(exc)
-            if outcome.kind != OutcomeKind.UNCERTAIN:
-                return outcome
-            # The session broke before the dot: the relay cannot deliver what it did not finish receiving.
+        except smtp_session.SessionBroken as exc:
+            # The session broke before the dot: the relay cannot deliver what it did not finish receiving. Before a
+            # recipient was accepted that is the relay's trouble; after, it may be this message's, so it counts.
             self._close_connection()
+            if exc.after_recipient:
+                return Outcome.temporary("smtp.session_broken", exc.__class__.__name__)
             return Outcome.relay_down("smtp.session_broken", exc.__class__.__name__)
+        except (smtplib.SMTPException, OSError) as exc:
+            self._forget_closed()
+            return smtp_outcome(exc)
         except Exception as exc:
             self._abort()
             return Outcome.temporary("campaigns.transport_error", exc.__class__.__name__)
@@ -301,21 +312,28 @@ class EmailTransport(Transport):
 
     def _finish(self, begun: Begun) -> Outcome:
         """Send the final dot of a begun message and return the outcome (never raises)."""
-        early = begun.begun.result()
-        if early is not None:
-            return early
-        self._data_open = False
         try:
+            early = begun.begun.result()
+            if early is not None:
+                return early
+            self._data_open = False
             smtp_session.finish(self.connection.connection)
         except (smtplib.SMTPException, OSError) as exc:
             outcome = smtp_outcome(exc)
             if outcome.kind == OutcomeKind.UNCERTAIN:
                 self._close_connection()
+            self._forget_closed()
             return outcome
         except Exception as exc:  # a Handover never raises: the worker records whatever happened as uncertain
             self._close_connection()
             return Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
         return Outcome.sent()
+
+    def _forget_closed(self) -> None:
+        """Drop a session ``smtplib`` closed itself (a 421): the backend would otherwise keep handing it out."""
+        smtp = getattr(self.connection, "connection", None)
+        if smtp is not None and getattr(smtp, "sock", None) is None:
+            self.connection.connection = None
 
     def _abort(self) -> None:
         """Drop the relay session without a QUIT (mid-DATA, a QUIT would be read as message text)."""

@@ -57,11 +57,33 @@ def _rset(smtp: smtplib.SMTP) -> None:
         smtp.rset()
 
 
+class SessionBroken(Exception):
+    """The session broke off during ``begin``: nothing was handed over. ``after_recipient``: a recipient had been
+    accepted already (the break may then be this message's own, not the relay's)."""
+
+    def __init__(self, cause: BaseException, *, after_recipient: bool) -> None:
+        super().__init__(f"{cause.__class__.__name__}: {cause}")
+        self.after_recipient = after_recipient
+
+
 def begin(smtp: smtplib.SMTP, wire: Wire) -> None:
-    """Send the envelope and the message without the final dot; raise ``smtplib``'s exception on a refusal.
+    """Send the envelope and the message without the final dot; raise ``smtplib``'s exception on a refusal, and
+    ``SessionBroken`` when the connection breaks off.
 
     Nothing is handed over here: after a refusal the session is reset (or closed on 421) and can be used again.
     """
+    accepted: list[str] = []
+    try:
+        _begin(smtp, wire, accepted)
+    except smtplib.SMTPServerDisconnected as exc:
+        raise SessionBroken(exc, after_recipient=bool(accepted)) from exc
+    except smtplib.SMTPException:  # a reply (a refusal): an OSError too, but not a broken session
+        raise
+    except OSError as exc:
+        raise SessionBroken(exc, after_recipient=bool(accepted)) from exc
+
+
+def _begin(smtp: smtplib.SMTP, wire: Wire, accepted: list[str]) -> None:
     smtp.ehlo_or_helo_if_needed()
     no_delay(smtp)
     options = []
@@ -79,6 +101,8 @@ def begin(smtp: smtplib.SMTP, wire: Wire) -> None:
         code, reply = smtp.rcpt(recipient)
         if code not in (250, 251):
             refused[recipient] = (code, reply)
+        else:
+            accepted.append(recipient)
         if code == 421:
             smtp.close()
             raise smtplib.SMTPRecipientsRefused(refused)

@@ -107,6 +107,9 @@ def test_what_the_fast_writer_does_not_write_goes_to_the_email_package() -> None
     header.extra_headers["X-Other"] = "1"
     assert fast_message_bytes(header) is None
     assert fast_message_bytes(_message("edge ", "d@example.jp", ["t@example.jp"], "本文", None)) is None
+    assert fast_message_bytes(_message("件名", "desk@例え.jp", ["taro@example.jp"], "本文", None)) is None
+    assert fast_message_bytes(_message("件名", "desk@example.jp", ["山田 <taro@例え.jp>"], "本文", None)) is None
+    assert fast_message_bytes(_message("a\x0bb c", "desk@example.jp", ["taro@example.jp"], "本文", None)) is None
     injected = _message("件名\nBcc: x@example.jp", "desk@example.jp", ["taro@example.jp"], "本文", None)
     assert fast_message_bytes(injected) is None  # the email package refuses it, as before
 
