@@ -57,6 +57,14 @@ def _rset(smtp: smtplib.SMTP) -> None:
         smtp.rset()
 
 
+def _after_refusal(smtp: smtplib.SMTP, code: int) -> None:
+    """Leave the session as ``sendmail`` does after a refusal: closed on 421 (the relay is going away), else reset."""
+    if code == 421:
+        smtp.close()
+    else:
+        _rset(smtp)
+
+
 class SessionBroken(Exception):
     """The session broke off during ``begin``: nothing was handed over. ``after_recipient``: a recipient had been
     accepted already (the break may then be this message's own, not the relay's)."""
@@ -91,10 +99,7 @@ def _begin(smtp: smtplib.SMTP, wire: Wire, accepted: list[str]) -> None:
         options.append(f"size={len(wire.data)}")
     code, reply = smtp.mail(wire.from_email, options)
     if code != 250:
-        if code == 421:
-            smtp.close()
-        else:
-            _rset(smtp)
+        _after_refusal(smtp, code)
         raise smtplib.SMTPSenderRefused(code, reply, wire.from_email)
     refused: dict[str, tuple[int, bytes]] = {}
     for recipient in wire.recipients:
@@ -112,10 +117,7 @@ def _begin(smtp: smtplib.SMTP, wire: Wire, accepted: list[str]) -> None:
     smtp.putcmd("data")
     code, reply = smtp.getreply()
     if code != 354:
-        if code == 421:
-            smtp.close()
-        else:
-            _rset(smtp)
+        _after_refusal(smtp, code)
         raise smtplib.SMTPDataError(code, reply)
     smtp.send(dot_stuffed(wire.data))
 
@@ -125,10 +127,7 @@ def finish(smtp: smtplib.SMTP) -> None:
     smtp.send(b"." + CRLF)
     code, reply = smtp.getreply()
     if code != 250:
-        if code == 421:
-            smtp.close()
-        else:
-            _rset(smtp)
+        _after_refusal(smtp, code)
         raise smtplib.SMTPDataError(code, reply)
 
 

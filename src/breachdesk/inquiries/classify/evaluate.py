@@ -129,15 +129,7 @@ def cross_validate(rows: Sequence[dict[str, Any]], *, folds: int = train.FOLDS) 
     probabilities = train.out_of_fold(hashed, rows, folds=folds)
     targets = np.array([[label in r["labels"] for label in LABEL_KEYS] for r in rows], dtype=np.int8)
     assignment = train.fold_of(rows, folds)
-    model = Model(
-        "cv",
-        "",
-        LABEL_KEYS,
-        np.full(len(LABEL_KEYS), 0.5),
-        np.zeros(len(LABEL_KEYS)),
-        np.zeros(0, dtype=np.uint32),
-        np.zeros((0, len(LABEL_KEYS)), dtype=np.float32),
-    )  # decision rule only
+    model = Model.without_features("cv")  # decision rule only
     predicted: list[list[str]] = [[] for _ in rows]
     per_fold = []
     for k in range(folds):

@@ -62,6 +62,19 @@ class Model:
         return gzip.compress(raw, compresslevel=9, mtime=0)
 
     @classmethod
+    def without_features(cls, version: str, *, threshold: float = 0.5) -> Model:
+        """Return a model with no features and one threshold for every label: its decision rule alone."""
+        return cls(
+            version,
+            "",
+            LABEL_KEYS,
+            np.full(len(LABEL_KEYS), threshold),
+            np.zeros(len(LABEL_KEYS)),
+            np.zeros(0, dtype=np.uint32),
+            np.zeros((0, len(LABEL_KEYS)), dtype=np.float32),
+        )
+
+    @classmethod
     def from_bytes(cls, blob: bytes) -> Model:
         try:
             document = json.loads(gzip.decompress(blob))

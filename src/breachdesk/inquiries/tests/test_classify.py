@@ -117,15 +117,7 @@ def test_tuned_thresholds_keep_the_floor_and_travel_in_the_artefact() -> None:
 
 
 def test_a_label_is_chosen_by_its_own_threshold_and_the_nearest_one_when_none_passes() -> None:
-    model = Model(
-        "t",
-        "",
-        LABEL_KEYS,
-        np.full(len(LABEL_KEYS), 0.5),
-        np.zeros(len(LABEL_KEYS)),
-        np.zeros(0, dtype=np.uint32),
-        np.zeros((0, len(LABEL_KEYS)), dtype=np.float32),
-    )
+    model = Model.without_features("t")
     scores = np.full(len(LABEL_KEYS), 0.1)
     scores[LABEL_KEYS.index("complaint")] = 0.4
     scores[LABEL_KEYS.index("press")] = 0.3
