@@ -552,7 +552,8 @@ def _work_batch(
     """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
     down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or a whole batch when it is smaller).
 
-    The transport prepares the whole batch first (renders it, asks the registry once for the guard). Then, per
+    The transport prepares the batch (renders it, asks the registry for the guard a few messages at a time): the
+    first messages before the loop, the rest by ``prepare_ahead`` while a message is on the wire. Then, per
     delivery: the transport stages it (both guards, the bytes on the wire but for the final dot) while the previous
     one is still being handed over; the previous outcome is collected; one commit records it and marks this delivery
     ``sending`` (``delivery_record_and_mark``); and only then is this one handed over. So a message never waits for
@@ -592,6 +593,8 @@ def _work_batch(
                 staged = transport.stage(delivery, message_id=message_id)
             except Exception as exc:  # as a transport's unexpected error always was: for a person to review
                 staged = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
+            if pipe.in_flight is not None:
+                transport.prepare_ahead()  # while the previous message is on the wire
             if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
                     transport.discard(staged)

@@ -191,12 +191,14 @@ def _message_text(message: OutboundMessage) -> str:
     return "\n".join((message.subject, message.body, message.html))
 
 
-def guard_lookups_prefetch(*, messages: Iterable[OutboundMessage]) -> GuardLookups:
-    """Return the lookups for checking ``messages`` (a batch), asked of the database once per blind-index column.
+def guard_lookups_prefetch(*, messages: Iterable[OutboundMessage], lookups: GuardLookups | None = None) -> GuardLookups:
+    """Return the lookups for checking ``messages`` (a batch), asked of the database once per blind-index column;
+    with ``lookups``, add their answers to it (a batch prepared a few messages at a time) and return it.
 
     The checks themselves stay exactly those of ``outbound_guard_check``: only where their answers come from changes.
     """
-    lookups = GuardLookups()
+    if lookups is None:
+        lookups = GuardLookups()
     lookups.cache_allow_list = True
     wanted: dict[tuple[int, str], set[bytes]] = {}
     for message in messages:

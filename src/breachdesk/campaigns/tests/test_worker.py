@@ -8,6 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from breachdesk.campaigns import services, worker
 from breachdesk.campaigns.models import (
@@ -28,7 +30,7 @@ from breachdesk.campaigns.tests.conftest import (
     make_template,
 )
 from breachdesk.campaigns.transports.base import Done, Outcome, Transport
-from breachdesk.campaigns.transports.email import EmailTransport
+from breachdesk.campaigns.transports.email import PREPARE_LEAD, EmailTransport
 from breachdesk.core.models import TimelineEvent
 from breachdesk.testing.smtp import SmtpSink
 
@@ -442,3 +444,33 @@ def test_a_hand_over_that_raises_leaves_one_uncertain_row_and_a_clean_session(
     assert uncertain.last_error == "campaigns.transport_error"
     assert len(smtp_sink.messages) == 2
     assert uncertain.message_id not in {m["Message-ID"] for m in smtp_sink.messages}
+
+
+@pytest.mark.django_db
+def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_registry(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    """The relay does not wait for a whole batch to be rendered, and the guard's look-ups are still asked ahead."""
+    affected_only_new(team.world)
+    for _ in range(21):
+        add_person()
+    campaign = started(team)
+    built_before_the_first: list[int] = []
+    registry_reads_while_staging: list[int] = []
+
+    class Watched(EmailTransport):
+        def prepare(self, deliveries: list[Delivery]) -> None:
+            super().prepare(deliveries)
+            built_before_the_first.append(len(self._prepared))
+
+        def stage(self, delivery: Delivery, *, message_id: str) -> Any:
+            with CaptureQueriesContext(connection) as queries:
+                staged = super().stage(delivery, message_id=message_id)
+            registry_reads_while_staging.append(sum("registry_person" in q["sql"] for q in queries.captured_queries))
+            return staged
+
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Watched(campaign=c))
+    assert built_before_the_first == [PREPARE_LEAD]
+    assert registry_reads_while_staging == [0] * 21
+    assert statuses(campaign) == {"sent": 21}
+    assert len({m["To"] for m in smtp_sink.messages}) == 21

@@ -107,6 +107,9 @@ class Transport(ABC):
         Nothing may be handed over here: ``notify`` still decides, one delivery at a time, right before it hands over.
         """
 
+    def prepare_ahead(self) -> None:  # noqa: B027 - optional hook
+        """Do the next piece of ``prepare``'s work; the worker calls it while a message is on the wire."""
+
     @abstractmethod
     def notify(self, delivery: Delivery) -> Outcome:
         """Hand ``delivery``'s notice over and return the outcome; never raise for a delivery problem."""

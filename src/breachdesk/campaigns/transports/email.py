@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import smtplib
-import sys
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +21,9 @@ from django.core.mail.message import sanitize_address
 from breachdesk.campaigns.guards import campaign_guard_check, letter_filename
 from breachdesk.campaigns.models import Campaign, Delivery
 from breachdesk.campaigns.rendering import NoticeRenderer, Rendered, item_labels, person_values
-from breachdesk.campaigns.transports import smtp_session
 from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
-from breachdesk.campaigns.transports.smtp_session import Wire
+from breachdesk.campaigns.transports.relay_process import RelayProcess, RelaySettings, Reply
+from breachdesk.campaigns.transports.smtp_session import Wire, smtp_outcome
 from breachdesk.core.errors import ApplicationError
 from breachdesk.outbound.guard import (
     Attachment,
@@ -42,29 +41,12 @@ from breachdesk.outbound.mailformat import (
     plain_address,
 )
 
-RELAY_SWITCH_INTERVAL = 0.0002
+__all__ = ["EmailTransport", "relay_probe", "smtp_outcome", "wire_of"]
 
-
-def smtp_outcome(exc: Exception) -> Outcome:
-    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone).
-
-    A refusal by the relay itself (421 "service not available", or the sender refused with a 4xx) is not the
-    recipient's: it counts no attempt against them (``Outcome.relay_down``).
-    """
-    if isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code < 500:
-        return Outcome.relay_down(f"smtp.{exc.smtp_code}", "sender refused by the relay")
-    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421:
-        return Outcome.relay_down("smtp.421", "relay not available")
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in exc.recipients.values()]
-        code = codes[0] if codes else 550
-        kind = Outcome.permanent if code >= 500 else Outcome.temporary
-        return kind(f"smtp.{code}", "recipient refused")
-    if isinstance(exc, smtplib.SMTPResponseException):
-        kind = Outcome.permanent if exc.smtp_code >= 500 else Outcome.temporary
-        return kind(f"smtp.{exc.smtp_code}", exc.__class__.__name__)
-    return Outcome.uncertain("smtp.session_broken", exc.__class__.__name__)
-
+# A prepared batch is built this many messages ahead of the one being staged, its registry look-ups asked this many at
+# a time: the relay never waits for a whole batch to be rendered, and the guard still asks once per several messages.
+PREPARE_LEAD = 8
+PREPARE_FETCH = 4
 
 Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
 
@@ -92,11 +74,22 @@ def wire_of(
 
 
 @dataclass(frozen=True)
+class Finishing:
+    """The final dot under way in the relay's process; ``result`` waits for the relay's answer."""
+
+    reply: Reply
+
+    def result(self) -> Outcome:
+        outcome = self.reply.result()
+        return outcome if outcome is not None else Outcome.uncertain("campaigns.relay_process_lost")
+
+
+@dataclass(frozen=True)
 class Begun:
     """A message whose envelope and bytes are on their way to the relay; ``begun`` says whether that went well."""
 
     wire: Wire
-    begun: Future[Outcome | None]
+    begun: Reply
 
 
 class EmailTransport(Transport):
@@ -119,8 +112,9 @@ class EmailTransport(Transport):
         self._renderer: NoticeRenderer | None = None
         self._prepared: dict[int, Built | Outcome] = {}
         self._lookups: GuardLookups | None = None
-        self._sender: ThreadPoolExecutor | None = None
-        self._data_open = False  # the relay holds a begun message waiting for its final dot
+        self._unbuilt: deque[Delivery] = deque()  # the prepared batch's deliveries not built yet, in sending order
+        self._unfetched: list[OutboundMessage] = []  # built, but the guard's look-ups not asked yet
+        self._relay: RelayProcess | None = None
         self._from_envelope: str | None = None
 
     def open(self) -> None:
@@ -130,26 +124,54 @@ class EmailTransport(Transport):
     def close(self) -> None:
         # Django's backend object stays reusable after close(): the next send opens a fresh session.
         self._prepared = {}
-        if self._sender is not None:
-            self._sender.shutdown(wait=True)  # a hand-over under way finishes first; none is ever abandoned
-            self._sender = None
-        if self._data_open:
-            self._abort()  # a begun message nobody finished: the relay must drop it, not read a QUIT into it
+        if self._relay is not None:
+            # A hand-over under way finishes first (none is ever abandoned); a begun message nobody finished is
+            # dropped, not ended with a QUIT the relay would read as message text.
+            self._relay.close()
+            self._relay = None
         if self.connection is not None:
             self.connection.close()
 
     def prepare(self, deliveries: list[Delivery]) -> None:
-        """Build the batch's messages, and answer the shared guard's registry look-ups for all of them in one go."""
+        """Build the first messages of the batch and answer the shared guard's registry look-ups for them; the rest
+        are built by ``prepare_ahead`` while earlier ones are on the wire."""
         version = self.campaign.template_version
         self._renderer = (
             NoticeRenderer(version=version, incident=self.campaign.incident, campaign=self.campaign)
             if version is not None
             else None
         )
-        self._prepared = {delivery.pk: self.build(delivery) for delivery in deliveries}
-        self._lookups = guard_lookups_prefetch(
-            messages=[built[1] for built in self._prepared.values() if not isinstance(built, Outcome)]
-        )
+        self._prepared = {}
+        self._unbuilt = deque(deliveries)
+        self._unfetched = []
+        self._lookups = guard_lookups_prefetch(messages=[])
+        self._build(PREPARE_LEAD)
+        self._fetch()
+
+    def prepare_ahead(self) -> None:
+        """Build the next message of the batch; ask the registry for every ``PREPARE_FETCH`` built (or when the
+        messages built and looked up run short)."""
+        self._build(1)
+        looked_up = len(self._prepared) - len(self._unfetched)
+        if len(self._unfetched) >= PREPARE_FETCH or looked_up < PREPARE_FETCH or not self._unbuilt:
+            self._fetch()
+
+    def _build(self, count: int) -> None:
+        while count > 0 and self._unbuilt:
+            delivery = self._unbuilt.popleft()
+            count -= 1
+            try:
+                built = self.build(delivery)
+            except Exception:  # noqa: S112 - ``stage`` builds it again and reports the error for this delivery
+                continue
+            self._prepared[delivery.pk] = built
+            if not isinstance(built, Outcome):
+                self._unfetched.append(built[1])
+
+    def _fetch(self) -> None:
+        if self._unfetched:
+            guard_lookups_prefetch(messages=self._unfetched, lookups=self._lookups)
+            self._unfetched = []
 
     def _render(self, delivery: Delivery, values: dict[str, str]) -> Rendered:
         version = self.campaign.template_version
@@ -235,8 +257,10 @@ class EmailTransport(Transport):
 
     def stage(self, delivery: Delivery, *, message_id: str) -> Staged | Outcome:
         """Run both guards on the message; for an SMTP relay, start its envelope and bytes on the wire (all but the
-        final dot, see ``smtp_session``) on the relay's own thread, while the worker records the previous one."""
+        final dot, see ``smtp_session``) in the relay's own process, while the worker records the previous one."""
         prepared = self._prepared.pop(delivery.pk, None)
+        if not isinstance(prepared, Outcome | None) and any(m is prepared[1] for m in self._unfetched):
+            self._fetch()  # built ahead, its look-ups not asked yet: ask now, for it and the others built
         built = self.build(delivery) if prepared is None else prepared
         if isinstance(built, Outcome):
             return built
@@ -260,87 +284,25 @@ class EmailTransport(Transport):
         wire = wire_of(message, from_envelope=self._from_envelope, recipients=recipients)
         if not wire.recipients:
             return Outcome.temporary("smtp.not_sent")
-        begun = self._relay_thread().submit(self._begin, wire)
+        begun = self._relay_process().begin(wire)
         return Staged(delivery=delivery, message_id=message_id, payload=Begun(wire=wire, begun=begun))
 
     def hand_over(self, staged: Staged) -> Handover:
-        """Hand the staged message over: the final dot on the relay's thread, or a whole send on other backends."""
+        """Hand the staged message over: the final dot in the relay's process, or a whole send on other backends."""
         staged.delivery.message_id = staged.message_id
         if isinstance(staged.payload, Begun):
-            return self._relay_thread().submit(self._finish, staged.payload)
+            return Finishing(self._relay_process().finish(staged.payload.begun))
         return Done(self._send_message(staged.payload))
 
     def discard(self, staged: Staged) -> None:
         """Take back a staged message that will not be handed over: the relay drops the unfinished DATA."""
         if isinstance(staged.payload, Begun) and staged.payload.begun.result() is None:
-            self._abort()
+            self._relay_process().abort()
 
-    def _relay_thread(self) -> ThreadPoolExecutor:
-        if self._sender is None:
-            # The relay's replies wake this thread while the worker's thread renders the next message; with Python's
-            # default 5 ms switch interval each reply could wait that long for the interpreter. 0.2 ms keeps the
-            # relay's side moving (measured: 0.05-0.2 ms alike, 1 ms slower; the interval is per process and is only
-            # ever lowered here).
-            sys.setswitchinterval(min(sys.getswitchinterval(), RELAY_SWITCH_INTERVAL))
-            self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="smtp-relay")
-        return self._sender
-
-    def _begin(self, wire: Wire) -> Outcome | None:
-        """Send all but the final dot; return None when the relay waits for it, else why not (nothing handed over)."""
-        try:
-            if self._data_open:  # never start an envelope inside a DATA nobody finished
-                self._abort()
-            failed = self._ensure_open()
-            if failed is not None:
-                return failed
-            smtp_session.begin(self.connection.connection, wire)
-        except smtp_session.SessionBroken as exc:
-            # The session broke before the dot: the relay cannot deliver what it did not finish receiving. Before a
-            # recipient was accepted that is the relay's trouble; after, it may be this message's, so it counts.
-            self._close_connection()
-            if exc.after_recipient:
-                return Outcome.temporary("smtp.session_broken", exc.__class__.__name__)
-            return Outcome.relay_down("smtp.session_broken", exc.__class__.__name__)
-        except (smtplib.SMTPException, OSError) as exc:
-            self._forget_closed()
-            return smtp_outcome(exc)
-        except Exception as exc:
-            self._abort()
-            return Outcome.temporary("campaigns.transport_error", exc.__class__.__name__)
-        self._data_open = True
-        return None
-
-    def _finish(self, begun: Begun) -> Outcome:
-        """Send the final dot of a begun message and return the outcome (never raises)."""
-        try:
-            early = begun.begun.result()
-            if early is not None:
-                return early
-            self._data_open = False
-            smtp_session.finish(self.connection.connection)
-        except (smtplib.SMTPException, OSError) as exc:
-            outcome = smtp_outcome(exc)
-            if outcome.kind == OutcomeKind.UNCERTAIN:
-                self._close_connection()
-            self._forget_closed()
-            return outcome
-        except Exception as exc:  # a Handover never raises: the worker records whatever happened as uncertain
-            self._close_connection()
-            return Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
-        return Outcome.sent()
-
-    def _forget_closed(self) -> None:
-        """Drop a session ``smtplib`` closed itself (a 421): the backend would otherwise keep handing it out."""
-        smtp = getattr(self.connection, "connection", None)
-        if smtp is not None and getattr(smtp, "sock", None) is None:
-            self.connection.connection = None
-
-    def _abort(self) -> None:
-        """Drop the relay session without a QUIT (mid-DATA, a QUIT would be read as message text)."""
-        self._data_open = False
-        if self.connection is not None and getattr(self.connection, "connection", None) is not None:
-            smtp_session.abort(self.connection.connection)
-            self.connection.connection = None
+    def _relay_process(self) -> RelayProcess:
+        if self._relay is None:
+            self._relay = RelayProcess(RelaySettings.of_backend(self.connection))
+        return self._relay
 
     def _send_message(self, message: EmailMultiAlternatives) -> Outcome:
         failed = self._ensure_open()

@@ -25,6 +25,8 @@ import socket
 from dataclasses import dataclass
 from typing import Any
 
+from breachdesk.campaigns.transports.base import Outcome
+
 CRLF = b"\r\n"
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
@@ -36,6 +38,27 @@ class Wire:
     from_email: str
     recipients: list[str]
     data: bytes
+
+
+def smtp_outcome(exc: Exception) -> Outcome:
+    """Classify an SMTP error: 5xx is permanent, 4xx temporary, a broken session uncertain (it may have gone).
+
+    A refusal by the relay itself (421 "service not available", or the sender refused with a 4xx) is not the
+    recipient's: it counts no attempt against them (``Outcome.relay_down``).
+    """
+    if isinstance(exc, smtplib.SMTPSenderRefused) and exc.smtp_code < 500:
+        return Outcome.relay_down(f"smtp.{exc.smtp_code}", "sender refused by the relay")
+    if isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code == 421:
+        return Outcome.relay_down("smtp.421", "relay not available")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        code = codes[0] if codes else 550
+        kind = Outcome.permanent if code >= 500 else Outcome.temporary
+        return kind(f"smtp.{code}", "recipient refused")
+    if isinstance(exc, smtplib.SMTPResponseException):
+        kind = Outcome.permanent if exc.smtp_code >= 500 else Outcome.temporary
+        return kind(f"smtp.{exc.smtp_code}", exc.__class__.__name__)
+    return Outcome.uncertain("smtp.session_broken", exc.__class__.__name__)
 
 
 def dot_stuffed(data: bytes) -> bytes:
