@@ -21,6 +21,8 @@ from django.db.models import Field
 
 from breachdesk.campaigns.models import Delivery, DeliveryEvent
 
+# 100 rows of 9 parameters stay under SQLite's oldest bound-parameter limit (999).
+EVENTS_PER_STATEMENT = 100
 EVENT_FIELDS = (
     "delivery",
     "at",
@@ -83,7 +85,12 @@ def _events_columns() -> str:
 
 
 def delivery_events_insert(events: list[DeliveryEvent]) -> None:
-    """Insert ``events`` (unsaved ``DeliveryEvent`` objects) in one statement."""
+    """Insert ``events`` (unsaved ``DeliveryEvent`` objects), one statement per ``EVENTS_PER_STATEMENT``."""
+    for start in range(0, len(events), EVENTS_PER_STATEMENT):
+        _events_insert(events[start : start + EVENTS_PER_STATEMENT])
+
+
+def _events_insert(events: list[DeliveryEvent]) -> None:
     if not events:
         return
     row = "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")"

@@ -159,7 +159,7 @@ def deliveries_claim(*, campaign_id: int, channel: str, worker: str, limit: int,
                 Delivery.objects.filter(pk__in=ids, status=S.CLAIMED, claimed_by=worker).values_list("id", flat=True)
             )
             rows = [c for c in candidates if c[0] in held]
-        DeliveryEvent.objects.bulk_create([_event(pk, old, S.CLAIMED, now, worker) for pk, old in rows])
+        delivery_events_insert([_event(pk, old, S.CLAIMED, now, worker) for pk, old in rows])
     return [r[0] for r in rows]
 
 

@@ -452,7 +452,7 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
 ) -> None:
     """The relay does not wait for a whole batch to be rendered, and the guard's look-ups are still asked ahead."""
     affected_only_new(team.world)
-    for _ in range(21):
+    for _ in range(PREPARE_LEAD + 20):
         add_person()
     campaign = started(team)
     built_before_the_first: list[int] = []
@@ -471,6 +471,6 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
 
     worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Watched(campaign=c))
     assert built_before_the_first == [PREPARE_LEAD]
-    assert registry_reads_while_staging == [0] * 21
-    assert statuses(campaign) == {"sent": 21}
-    assert len({m["To"] for m in smtp_sink.messages}) == 21
+    assert registry_reads_while_staging == [0] * (PREPARE_LEAD + 20)
+    assert statuses(campaign) == {"sent": PREPARE_LEAD + 20}
+    assert len({m["To"] for m in smtp_sink.messages}) == PREPARE_LEAD + 20

@@ -45,8 +45,8 @@ __all__ = ["EmailTransport", "relay_probe", "smtp_outcome", "wire_of"]
 
 # A prepared batch is built this many messages ahead of the one being staged, its registry look-ups asked this many at
 # a time: the relay never waits for a whole batch to be rendered, and the guard still asks once per several messages.
-PREPARE_LEAD = 8
-PREPARE_FETCH = 4
+PREPARE_LEAD = 24
+PREPARE_FETCH = 16
 
 Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
 
@@ -149,11 +149,11 @@ class EmailTransport(Transport):
         self._fetch()
 
     def prepare_ahead(self) -> None:
-        """Build the next message of the batch; ask the registry for every ``PREPARE_FETCH`` built (or when the
-        messages built and looked up run short)."""
+        """Build the next message of the batch; ask the registry for every ``PREPARE_FETCH`` built (and before the
+        messages already looked up run out)."""
         self._build(1)
         looked_up = len(self._prepared) - len(self._unfetched)
-        if len(self._unfetched) >= PREPARE_FETCH or looked_up < PREPARE_FETCH or not self._unbuilt:
+        if len(self._unfetched) >= PREPARE_FETCH or looked_up <= 2 or not self._unbuilt:
             self._fetch()
 
     def _build(self, count: int) -> None:
