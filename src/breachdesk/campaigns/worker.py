@@ -556,9 +556,11 @@ def _work_batch(
     first messages before the loop, the rest by ``prepare_ahead`` while a message is on the wire. Then, per
     delivery: the transport stages it (both guards, the bytes on the wire but for the final dot) while the previous
     one is still being handed over; the previous outcome is collected; one commit records it and marks this delivery
-    ``sending`` (``delivery_record_and_mark``); and only then is this one handed over. So a message never waits for
-    the making of the next, and the worker still has at most one row ``sending`` at any moment. The batch's last
-    hand-over is left in ``pipe`` for the next batch (or ``flush``) to commit.
+    ``sending`` (``delivery_record_and_mark``); and only then is this one handed over. The next delivery is staged one
+    step ahead, while the previous one is on the wire, and the transport begins it right behind this one's dot: so
+    the relay never waits for the making of a message, and the worker still has at most one row ``sending`` at any
+    moment. The batch's last hand-over is left in ``pipe`` for the next batch (or ``flush``) to commit. An error
+    (not a kill) gives the rows not attempted back to the queue before it propagates.
     """
     deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
     for delivery in deliveries:
@@ -566,10 +568,24 @@ def _work_batch(
     # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
     # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
     campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
-    if campaign.status == CampaignStatus.RUNNING:
-        transport.prepare(deliveries)
+
+    ahead: tuple[Staged | Outcome, str] | None = None  # the next delivery, staged while this one waits for its dot
+
+    def stage(delivery: Delivery) -> tuple[Staged | Outcome, str]:
+        message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
+        try:
+            return transport.stage(delivery, message_id=message_id), message_id
+        except Exception as exc:  # as a transport's unexpected error always was: for a person to review
+            return Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__), message_id
+
+    def forget_ahead() -> None:
+        nonlocal ahead
+        if ahead is not None and isinstance(ahead[0], Staged):
+            transport.discard(ahead[0])
+        ahead = None
 
     def stop(index: int, why: str, status_for_rest: str) -> bool:
+        forget_ahead()
         pipe.drain(campaign, report, clock)
         rest = [d.pk for d in deliveries[index:]]
         deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
@@ -583,18 +599,20 @@ def _work_batch(
 
     staged: Staged | Outcome | None = None  # staged, not handed over yet
     try:
+        if campaign.status == CampaignStatus.RUNNING:
+            transport.prepare(deliveries)
         for index, delivery in enumerate(deliveries):
             if index and index % STATUS_CHECK_EVERY == 0:
                 campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
             if campaign.status != CampaignStatus.RUNNING:
                 return stop(index, campaign.status, campaign.status)
-            message_id = message_id_for(delivery) if delivery.channel == DeliveryChannel.EMAIL else ""
-            try:
-                staged = transport.stage(delivery, message_id=message_id)
-            except Exception as exc:  # as a transport's unexpected error always was: for a person to review
-                staged = Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__)
+            (staged, message_id), ahead = ahead or stage(delivery), None
             if pipe.in_flight is not None:
-                transport.prepare_ahead()  # while the previous message is on the wire
+                # While the previous message is on the wire: make the next one (the transport begins it right behind
+                # this one's dot), and build the batch further.
+                if index + 1 < len(deliveries):
+                    ahead = stage(deliveries[index + 1])
+                transport.prepare_ahead()
             if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
                     transport.discard(staged)
@@ -617,17 +635,30 @@ def _work_batch(
                 handover = Done(Outcome.uncertain("campaigns.transport_error", exc.__class__.__name__))
             pipe.in_flight = (delivery, handover, len(deliveries))
         return True
-    except BaseException:
+    except BaseException as exc:
         if isinstance(staged, Staged):
             with contextlib.suppress(Exception):
                 transport.discard(staged)
+        with contextlib.suppress(Exception):
+            forget_ahead()
         if pipe.open:
             # Something failed between a hand-over and its commit: wait for the hand-over, and record its outcome if
             # the database still answers; else the row stays ``sending`` and the reaper makes it ``uncertain`` once
             # this worker is gone.
             with contextlib.suppress(Exception):
                 pipe.flush(campaign, report, clock)
+        if isinstance(exc, Exception):
+            # An error, not the process going away: the rows not attempted go back to the queue now, not when this
+            # (live) worker is one day gone.
+            _release_quietly(
+                worker=report.worker, ids=[d.pk for d in deliveries], now=clock.now(), campaign_status=campaign.status
+            )
         raise
+
+
+def _release_quietly(*, worker: str, ids: list[int], now: datetime, campaign_status: str) -> None:
+    with contextlib.suppress(Exception):  # the database may be what failed; the reaper is the fallback
+        deliveries_release(worker=worker, ids=ids, now=now, campaign_status=campaign_status)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -13,7 +14,7 @@ import time
 import pytest
 
 from breachdesk.campaigns.transports.base import OutcomeKind
-from breachdesk.campaigns.transports.relay_process import RelayProcess, RelaySettings
+from breachdesk.campaigns.transports.relay_process import FRAME, RelayProcess, RelaySettings
 from breachdesk.campaigns.transports.smtp_session import Wire
 from breachdesk.testing.smtp import SmtpSink
 
@@ -35,6 +36,27 @@ def _arrived(sink: SmtpSink, count: int) -> list[str]:
         time.sleep(0.01)
     time.sleep(0.1)  # and nothing more arrives
     return [m["Message-ID"] for m in sink.messages]
+
+
+def _frames_waiting(relay: RelayProcess, count: int) -> bool:
+    """Wait until ``count`` answers of the child sit unread in the worker's socket."""
+    assert relay.sock is not None
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            data = relay.sock.recv(1 << 16, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+        except BlockingIOError:
+            data = b""
+        found, at = 0, 0
+        while len(data) >= at + FRAME.size:
+            (size,) = FRAME.unpack_from(data, at)
+            if len(data) < at + FRAME.size + size:
+                break
+            found, at = found + 1, at + FRAME.size + size
+        if found >= count:
+            return True
+        time.sleep(0.01)
+    return False
 
 
 def _gone(pid: int, seconds: float = 10) -> bool:
@@ -107,7 +129,9 @@ def test_the_relay_password_is_never_on_the_childs_command_line(smtp_sink: SmtpS
         relay.close()
 
 
-def test_a_killed_child_makes_a_finish_uncertain_and_the_next_message_starts_a_fresh_one(smtp_sink: SmtpSink) -> None:
+def test_a_child_lost_before_the_dot_hands_nothing_over_and_the_next_message_starts_a_fresh_one(
+    smtp_sink: SmtpSink,
+) -> None:
     relay = RelayProcess(_settings(smtp_sink))
     try:
         begun = relay.begin(_wire(1))
@@ -116,9 +140,9 @@ def test_a_killed_child_makes_a_finish_uncertain_and_the_next_message_starts_a_f
         lost_pid = relay.proc.pid
         relay.proc.kill()
         relay.proc.wait()
-        outcome = relay.finish(begun).result()
+        outcome = relay.finish(begun).result()  # the dot cannot reach a dead child: nothing was handed over
         assert outcome is not None
-        assert outcome.kind == OutcomeKind.UNCERTAIN
+        assert (outcome.kind, outcome.relay) == (OutcomeKind.TEMPORARY, True)
         fresh = relay.finish(relay.begin(_wire(2))).result()
         assert fresh is not None
         assert fresh.kind == OutcomeKind.SENT
@@ -129,11 +153,39 @@ def test_a_killed_child_makes_a_finish_uncertain_and_the_next_message_starts_a_f
     assert _arrived(smtp_sink, 1) == ["<r2@example.jp>"]  # the child died mid-DATA: the relay dropped message 1
 
 
+@pytest.mark.parametrize("answered", [True, False], ids=["after-its-answer", "at-once"])
+def test_a_child_lost_after_the_dot_was_sent_never_reads_as_nothing_handed_over(
+    smtp_sink: SmtpSink, answered: bool
+) -> None:
+    """Its answers still unread, the child dies once the dot is written to it: the outcome is ``sent`` (its answer was
+    written before it died) or ``uncertain``, never a relay failure that would send the message again."""
+    relay = RelayProcess(_settings(smtp_sink))
+    try:
+        finishing = relay.finish(relay.begin(_wire(1)))  # neither answer read yet
+        if answered:
+            assert _frames_waiting(relay, 2)
+        assert relay.proc is not None
+        relay.proc.kill()
+        relay.proc.wait()
+        relay.begin(_wire(2))  # finds the child gone
+        outcome = finishing.result()
+    finally:
+        relay.close()
+    arrived = _arrived(smtp_sink, 1 if answered else 0)
+    assert outcome is not None
+    assert not outcome.relay
+    assert outcome.kind in (OutcomeKind.SENT, OutcomeKind.UNCERTAIN)
+    if answered:
+        assert (outcome.kind, arrived) == (OutcomeKind.SENT, ["<r1@example.jp>"])
+    if outcome.kind == OutcomeKind.SENT:
+        assert "<r1@example.jp>" in arrived
+
+
 def test_a_killed_worker_leaves_its_begun_message_undelivered_and_its_child_exits(smtp_sink: SmtpSink) -> None:
     script = textwrap.dedent(
         f"""
         import sys, time
-        from breachdesk.campaigns.transports.relay_process import RelayProcess, RelaySettings
+        from breachdesk.campaigns.transports.relay_process import FRAME, RelayProcess, RelaySettings
         from breachdesk.campaigns.transports.smtp_session import Wire
         relay = RelayProcess(RelaySettings(host={smtp_sink.host!r}, port={smtp_sink.port}, local_hostname="w"))
         data = b"Message-ID: <killed@example.jp>\\r\\nSubject: k\\r\\n\\r\\nbody\\r\\n"

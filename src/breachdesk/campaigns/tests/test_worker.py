@@ -407,7 +407,8 @@ def test_a_message_begun_on_the_wire_but_not_handed_over_never_arrives(
         campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: FirstBlocked(campaign=c)
     )
     assert report.blocked == 1
-    assert len(begun) == 2  # the second was staged (begun on the wire) before the block was known
+    # Before the block was known the second was begun on the wire, and the third made to follow it.
+    assert len(begun) == 3
     assert smtp_sink.messages == []
     assert statuses(campaign) == {"failed_permanent": 1, "pending": 2}
     # The relay session is usable again: resumed, the campaign sends the rest, each once.
@@ -474,3 +475,31 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
     assert registry_reads_while_staging == [0] * (PREPARE_LEAD + 20)
     assert statuses(campaign) == {"sent": PREPARE_LEAD + 20}
     assert len({m["To"] for m in smtp_sink.messages}) == PREPARE_LEAD + 20
+
+
+@pytest.mark.django_db
+def test_a_message_that_cannot_be_built_stops_the_batch_and_the_rest_go_back_to_the_queue(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    """A rendering bug is not a maybe-sent message: nobody is marked ``uncertain`` for it, and no row stays claimed."""
+    affected_only_new(team.world)
+    for _ in range(PREPARE_LEAD + 10):
+        add_person()
+    campaign = started(team)
+    broken = Delivery.objects.filter(campaign=campaign).order_by("id")[PREPARE_LEAD + 4].pk
+
+    class BrokenBuild(EmailTransport):
+        def build(self, delivery: Delivery) -> Any:
+            if delivery.pk == broken:
+                raise TypeError("a template bug")
+            return super().build(delivery)
+
+    with pytest.raises(TypeError):
+        worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: BrokenBuild(campaign=c))
+    counts = statuses(campaign)
+    assert set(counts) == {"sent", "pending"}  # nothing uncertain, nothing left claimed or sending
+    assert counts["sent"] == len(smtp_sink.messages)
+    assert Delivery.objects.get(pk=broken).status == S.PENDING
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock)  # the bug fixed: the rest go out, each once
+    assert statuses(campaign) == {"sent": PREPARE_LEAD + 10}
+    assert len({m["To"] for m in smtp_sink.messages}) == PREPARE_LEAD + 10

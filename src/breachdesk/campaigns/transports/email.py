@@ -84,12 +84,13 @@ class Finishing:
         return outcome if outcome is not None else Outcome.uncertain("campaigns.relay_process_lost")
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class Begun:
-    """A message whose envelope and bytes are on their way to the relay; ``begun`` says whether that went well."""
+    """A message whose envelope and bytes go to the relay; ``begun`` says whether that went well (None while the
+    message waits for the DATA before it to be ended or dropped)."""
 
     wire: Wire
-    begun: Reply
+    begun: Reply | None = None
 
 
 class EmailTransport(Transport):
@@ -115,6 +116,8 @@ class EmailTransport(Transport):
         self._unbuilt: deque[Delivery] = deque()  # the prepared batch's deliveries not built yet, in sending order
         self._unfetched: list[OutboundMessage] = []  # built, but the guard's look-ups not asked yet
         self._relay: RelayProcess | None = None
+        self._open: Begun | None = None  # begun on the relay, its DATA neither ended nor dropped yet
+        self._waiting: deque[Begun] = deque()  # staged while another DATA was open: begun once that one is over
         self._from_envelope: str | None = None
 
     def open(self) -> None:
@@ -124,6 +127,8 @@ class EmailTransport(Transport):
     def close(self) -> None:
         # Django's backend object stays reusable after close(): the next send opens a fresh session.
         self._prepared = {}
+        self._open = None
+        self._waiting.clear()
         if self._relay is not None:
             # A hand-over under way finishes first (none is ever abandoned); a begun message nobody finished is
             # dropped, not ended with a QUIT the relay would read as message text.
@@ -160,10 +165,7 @@ class EmailTransport(Transport):
         while count > 0 and self._unbuilt:
             delivery = self._unbuilt.popleft()
             count -= 1
-            try:
-                built = self.build(delivery)
-            except Exception:  # noqa: S112 - ``stage`` builds it again and reports the error for this delivery
-                continue
+            built = self.build(delivery)  # an error here stops the batch, as a failed ``prepare`` always did
             self._prepared[delivery.pk] = built
             if not isinstance(built, Outcome):
                 self._unfetched.append(built[1])
@@ -284,20 +286,48 @@ class EmailTransport(Transport):
         wire = wire_of(message, from_envelope=self._from_envelope, recipients=recipients)
         if not wire.recipients:
             return Outcome.temporary("smtp.not_sent")
-        begun = self._relay_process().begin(wire)
-        return Staged(delivery=delivery, message_id=message_id, payload=Begun(wire=wire, begun=begun))
+        begun = Begun(wire=wire)
+        self._waiting.append(begun)
+        self._begin_next()
+        return Staged(delivery=delivery, message_id=message_id, payload=begun)
+
+    def _begin_next(self) -> None:
+        """Start the next waiting message on the relay unless a DATA is open there (its dot comes first)."""
+        if self._open is None and self._waiting:
+            begun = self._waiting.popleft()
+            begun.begun = self._relay_process().begin(begun.wire)
+            self._open = begun
 
     def hand_over(self, staged: Staged) -> Handover:
-        """Hand the staged message over: the final dot in the relay's process, or a whole send on other backends."""
+        """Hand the staged message over: the final dot in the relay's process, or a whole send on other backends.
+
+        A message staged meanwhile (the worker stages one ahead) is begun right behind the dot, so the relay never
+        waits for the worker to make it."""
         staged.delivery.message_id = staged.message_id
-        if isinstance(staged.payload, Begun):
-            return Finishing(self._relay_process().finish(staged.payload.begun))
-        return Done(self._send_message(staged.payload))
+        payload = staged.payload
+        if isinstance(payload, Begun):
+            if payload is not self._open or payload.begun is None:
+                raise RuntimeError("hand-over out of order: another message's DATA is open on the relay")
+            reply = self._relay_process().finish(payload.begun)
+            self._open = None
+            self._begin_next()
+            return Finishing(reply)
+        return Done(self._send_message(payload))
 
     def discard(self, staged: Staged) -> None:
-        """Take back a staged message that will not be handed over: the relay drops the unfinished DATA."""
-        if isinstance(staged.payload, Begun) and staged.payload.begun.result() is None:
+        """Take back a staged message that will not be handed over: the relay drops its unfinished DATA (a message
+        still waiting to begin is only forgotten)."""
+        payload = staged.payload
+        if not isinstance(payload, Begun):
+            return
+        if payload is not self._open:
+            with contextlib.suppress(ValueError):
+                self._waiting.remove(payload)
+            return
+        self._open = None
+        if payload.begun is not None and payload.begun.result() is None:
             self._relay_process().abort()
+        self._begin_next()
 
     def _relay_process(self) -> RelayProcess:
         if self._relay is None:

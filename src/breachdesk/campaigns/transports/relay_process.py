@@ -22,8 +22,10 @@ The child gets the relay's settings (host, port, TLS, credentials) in its first 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
+import signal
 import smtplib
 import socket
 import ssl
@@ -40,6 +42,14 @@ from breachdesk.campaigns.transports.base import Outcome, OutcomeKind
 from breachdesk.campaigns.transports.smtp_session import Wire, smtp_outcome
 
 FRAME = struct.Struct("!I")
+log = logging.getLogger(__name__)
+# The child's environment: what ``ssl`` and the locale read, nothing of the worker's secrets.
+CHILD_ENV = frozenset({"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR"})
+# The child's program: the package root goes at the end of ``sys.path`` (the standard library comes first), and ``-P``
+# keeps the worker's working directory off it.
+_CHILD = (
+    "import sys; sys.path.append(sys.argv[1]); from breachdesk.campaigns.transports.relay_process import main; main()"
+)
 CLOSE_WAIT_SECONDS = 30.0
 LOST = "campaigns.relay_process_lost"
 
@@ -231,8 +241,16 @@ def serve(sock: socket.socket) -> None:
         session.abort()  # the worker is gone: whatever it did not hand over stays undelivered
 
 
+def _package_root() -> str:
+    return str(Path(__file__).resolve().parents[3])
+
+
 def main() -> None:
-    sock = socket.socket(fileno=int(sys.argv[1]))
+    # A supervisor's SIGTERM, or Ctrl-C, reaches the whole process group: the worker finishes its slice and closes
+    # this process itself (or dies, and this process reads end-of-file), so the relay session is never cut mid-dot.
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    sock = socket.socket(fileno=int(sys.argv[-1]))
     try:
         serve(sock)
     finally:
@@ -249,18 +267,24 @@ class Reply:
         self.relay = relay
         self.lost = lost  # the answer when the child died before giving one
         self.begun = begun  # for a ``finish``: its ``begin``, whose refusal is the outcome
+        self.written = False  # the command reached the child's socket
         self.done = False
+        self.from_loss = False  # ``value`` is ``lost``: the child never answered
         self.value: Outcome | None = None
 
     def result(self) -> Outcome | None:
         while not self.done:
             self.relay.read_one()
-        if self.begun is not None:
-            early = self.begun.result()
-            if early is not None:
-                return early
-            if self.value is None:  # a child that had nothing begun: it never saw the message
-                return Outcome.uncertain(LOST, "nothing begun")
+        if self.begun is None:
+            return self.value
+        early = self.begun.result()
+        if early is not None and not self.begun.from_loss:
+            return early  # the relay refused before the dot: nothing was handed over
+        if not self.written:
+            # The dot never reached the child (it was gone, or the begin had failed): nothing was handed over.
+            return early if early is not None else Outcome.relay_down("smtp.session_broken", LOST)
+        if self.from_loss or self.value is None:
+            return Outcome.uncertain("smtp.session_broken", LOST)  # the dot may have gone before the child died
         return self.value
 
 
@@ -277,15 +301,12 @@ class RelayProcess:
         if self.sock is not None:
             return self.sock
         ours, theirs = socket.socketpair()
-        package_root = str(Path(__file__).resolve().parents[3])
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
         try:
             self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-                [sys.executable, "-m", __name__, str(theirs.fileno())],
+                [sys.executable, "-P", "-c", _CHILD, _package_root(), str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
-                env=env,
+                env={name: value for name, value in os.environ.items() if name in CHILD_ENV},
             )
         finally:
             theirs.close()
@@ -299,9 +320,10 @@ class RelayProcess:
         except OSError:
             self._lost()
             if reply is not None:
-                reply.done, reply.value = True, reply.lost
+                reply.done, reply.value, reply.from_loss = True, reply.lost, True
             return reply
         if reply is not None:
+            reply.written = True
             self.pending.append(reply)
         return reply
 
@@ -326,22 +348,38 @@ class RelayProcess:
             self._command(("abort",), None)
 
     def read_one(self) -> None:
-        reply = self.pending.popleft()
-        try:
-            assert self.sock is not None
-            reply.value = recv_frame(self.sock)
-        except (EOFError, OSError, pickle.UnpicklingError):
-            reply.value = reply.lost
+        """Read the oldest answer owed; a child that is gone (or a read broken off) makes every owed answer lost."""
+        if self.sock is None or not self.pending:
             self._lost()
-        reply.done = True
+            return
+        try:
+            value = recv_frame(self.sock)
+        except (EOFError, OSError, pickle.UnpicklingError, struct.error):
+            self._lost()
+            return
+        except BaseException:
+            self._lost()  # a frame read half: the stream cannot be trusted any more
+            raise
+        reply = self.pending.popleft()
+        reply.value, reply.done = value, True
 
     def _lost(self) -> None:
-        """Forget a child that is gone; the replies it owed get their ``lost`` outcome, and the next command starts
-        a fresh one."""
+        """Forget a child that is gone: keep the answers it had already written, mark the rest lost, and let the next
+        command start a fresh one."""
+        sock = self.sock
+        if sock is not None and self.pending:
+            with contextlib.suppress(Exception):
+                sock.setblocking(False)
+                while self.pending:
+                    value = recv_frame(sock)
+                    reply = self.pending.popleft()
+                    reply.value, reply.done = value, True
         for reply in self.pending:
-            reply.done, reply.value = True, reply.lost
+            reply.done, reply.value, reply.from_loss = True, reply.lost, True
         self.pending.clear()
+        proc = self.proc
         self._stop(wait=False)
+        log.warning("relay process lost (exit code %s); the next message starts a fresh one", proc and proc.returncode)
 
     def _stop(self, *, wait: bool) -> None:
         sock, proc, self.sock, self.proc = self.sock, self.proc, None, None
