@@ -96,9 +96,10 @@ class Begun:
 class EmailTransport(Transport):
     """Render, guard and send one person's notice per delivery, reusing one SMTP connection for a batch.
 
-    ``prepare`` renders a claimed batch at once (the campaign's shared values and fixed parts made once) and asks the
-    registry, once for the whole batch, what the shared guard will ask about each message; ``notify`` then runs both
-    guards on each message, exactly as they run on a lone one, right before handing it over.
+    ``prepare`` and ``prepare_ahead`` render a claimed batch a few messages ahead of the one being sent (the
+    campaign's shared values and fixed parts made once) and ask the registry, several messages at a time, what the
+    shared guard will ask about each. The campaign guard runs when a message is built; the shared guard runs in
+    ``stage``, on exactly the message that is then handed over, as it runs on a lone one.
     """
 
     channel = "email"
