@@ -30,7 +30,7 @@ from breachdesk.campaigns.tests.conftest import (
     make_template,
 )
 from breachdesk.campaigns.transports.base import Done, Outcome, Transport
-from breachdesk.campaigns.transports.email import PREPARE_LEAD, EmailTransport
+from breachdesk.campaigns.transports.email import PREPARE_FIRST, PREPARE_LEAD, EmailTransport
 from breachdesk.core.models import TimelineEvent
 from breachdesk.testing.smtp import SmtpSink
 
@@ -471,7 +471,7 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
             return staged
 
     worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Watched(campaign=c))
-    assert built_before_the_first == [PREPARE_LEAD]
+    assert built_before_the_first == [PREPARE_FIRST]
     assert registry_reads_while_staging == [0] * (PREPARE_LEAD + 20)
     assert statuses(campaign) == {"sent": PREPARE_LEAD + 20}
     assert len({m["To"] for m in smtp_sink.messages}) == PREPARE_LEAD + 20

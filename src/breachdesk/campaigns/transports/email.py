@@ -45,6 +45,9 @@ __all__ = ["EmailTransport", "relay_probe", "smtp_outcome", "wire_of"]
 
 # A prepared batch is built this many messages ahead of the one being staged, its registry look-ups asked this many at
 # a time: the relay never waits for a whole batch to be rendered, and the guard still asks once per several messages.
+# A batch's first few are built before its first message (the relay waits for those), the rest two at a time
+# until the lead is reached.
+PREPARE_FIRST = 4
 PREPARE_LEAD = 24
 PREPARE_FETCH = 16
 
@@ -151,13 +154,13 @@ class EmailTransport(Transport):
         self._unbuilt = deque(deliveries)
         self._unfetched = []
         self._lookups = guard_lookups_prefetch(messages=[])
-        self._build(PREPARE_LEAD)
+        self._build(PREPARE_FIRST)
         self._fetch()
 
     def prepare_ahead(self) -> None:
-        """Build the next message of the batch; ask the registry for every ``PREPARE_FETCH`` built (and before the
-        messages already looked up run out)."""
-        self._build(1)
+        """Build the next message of the batch (two while fewer than ``PREPARE_LEAD`` are ready); ask the registry
+        for every ``PREPARE_FETCH`` built (and before the messages already looked up run out)."""
+        self._build(2 if len(self._prepared) < PREPARE_LEAD else 1)
         looked_up = len(self._prepared) - len(self._unfetched)
         if len(self._unfetched) >= PREPARE_FETCH or looked_up <= 2 or not self._unbuilt:
             self._fetch()
