@@ -57,7 +57,9 @@ def _chart(stats: dict[str, Any]) -> dict[str, Any]:
 def desk_panel_context(access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:
     stats = selectors.desk_stats(incident=access.incident)
     legend = [(f"lbl-{n}", name) for n, name in enumerate(LABELS.values())]
-    return {"incident": access.incident, "stats": stats, "chart": _chart(stats), "legend": legend}
+    # Cached per role (``web.panels``): the link to the desk is there only for the roles that may open it.
+    can_open = access.can(Capability.DESK_OPEN)
+    return {"incident": access.incident, "stats": stats, "chart": _chart(stats), "legend": legend, "can_open": can_open}
 
 
 def person_section_context(person: Any, access: IncidentAccess, request: HttpRequest) -> dict[str, Any] | None:

@@ -3,7 +3,7 @@ work that has stalled. Each figure is one count; apps that are not installed lea
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from breachdesk.core.roles import Capability
 from breachdesk.incidents.models import Incident, Task, TaskStatus
 
 
@@ -25,6 +26,15 @@ class Fact:
     bad: bool
     url: str
     note: str = ""
+    capability: str = ""  # what a member's role must grant to follow ``url``
+
+
+def urgent_facts_for(*, access: Any, now: datetime) -> list[Fact]:
+    """Return the urgent facts as one member sees them: a fact links where to act only if their role may go there."""
+    return [
+        fact if not fact.capability or access.can(fact.capability) else replace(fact, url="")
+        for fact in urgent_facts(incident=access.incident, now=now)
+    ]
 
 
 def urgent_facts(*, incident: Incident, now: datetime) -> list[Fact]:
@@ -65,6 +75,7 @@ def urgent_facts(*, incident: Incident, now: datetime) -> list[Fact]:
                 bool(counts["late"]),
                 desk,
                 note=str(_("%(n)s past the promised date") % {"n": f"{counts['late']:,}"}),
+                capability=Capability.DESK_OPEN,
             )
         )
         deletions = DeletionRequest.objects.filter(incident=incident, status=DeletionStatus.OPEN).count()
@@ -76,6 +87,7 @@ def urgent_facts(*, incident: Incident, now: datetime) -> list[Fact]:
                 bool(counts["unverified"]),
                 desk,
                 note=str(_("%(n)s deletion requests open") % {"n": f"{deletions:,}"}),
+                capability=Capability.DESK_OPEN,
             )
         )
     overdue = (

@@ -43,6 +43,21 @@ def test_the_responder_sees_every_desk_page_and_the_dashboard_panel(world: World
     assert "<svg" in dashboard
 
 
+@pytest.mark.parametrize("role", [Role.PR, Role.VIEWER])
+def test_a_role_without_the_desk_sees_its_figures_but_no_link_it_cannot_follow(world: World, role: Role) -> None:
+    """The desk panel and the urgent backlog figures are shown to every member; the way into the desk only to
+    those who may open it (no dead end with a 403)."""
+    member: Any = UserFactory(username=f"m-{role}")
+    membership_add(incident=world.incident, actor=world.lead, user=member, role=role)
+    desk = f'href="/incidents/{world.incident.code}/desk/"'
+    shown = client_for(member).get(f"/incidents/{world.incident.code}/").content.decode()
+    assert 'id="panel-desk"' in shown
+    assert 'id="urgent-backlog"' in shown
+    assert desk not in shown
+    assert client_for(member).get(f"/incidents/{world.incident.code}/desk/").status_code == 403
+    assert desk in client_for(world.responder).get(f"/incidents/{world.incident.code}/").content.decode()
+
+
 def test_the_client_reviewer_reads_an_inquiry_only_while_reviewing_its_reply_and_masked(world: World) -> None:
     """INQUIRY_READ_IN_REVIEW: the reviewer sees what they review, with the people in it masked."""
     from breachdesk.core.models import AccessEvent

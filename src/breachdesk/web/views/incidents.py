@@ -26,7 +26,7 @@ from breachdesk.incidents.models import Phase, TaskStatus
 from breachdesk.incidents.selectors import IncidentAccess
 from breachdesk.web import forms
 from breachdesk.web.panels import incident_cached, panel_html, panels
-from breachdesk.web.urgent import urgent_facts
+from breachdesk.web.urgent import urgent_facts_for
 
 
 def _redirect(name: str, access: IncidentAccess, **kwargs: object) -> HttpResponseRedirect:
@@ -102,7 +102,7 @@ def incident_dashboard(request: AuthedRequest, *, access: IncidentAccess) -> Htt
             "incident": incident,
             **figures,
             "panels": rendered_panels,
-            "urgent": urgent_facts(incident=incident, now=timezone.now()),
+            "urgent": urgent_facts_for(access=access, now=timezone.now()),
             "phases": Phase.choices,
             "phase_form": forms.PhaseForm(initial={"phase": incident.phase}),
             "health": health_banner(),
