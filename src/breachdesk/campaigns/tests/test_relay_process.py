@@ -13,8 +13,16 @@ import time
 
 import pytest
 
-from breachdesk.campaigns.transports.base import OutcomeKind
-from breachdesk.campaigns.transports.relay_process import FRAME, RelayProcess, RelaySettings
+from breachdesk.campaigns.transports.base import Outcome, OutcomeKind
+from breachdesk.campaigns.transports.relay_process import (
+    FRAME,
+    RelayProcess,
+    RelaySettings,
+    outcome_head,
+    outcome_of,
+    recv_frame,
+    send_frame,
+)
 from breachdesk.campaigns.transports.smtp_session import Wire
 from breachdesk.testing.smtp import SmtpSink
 
@@ -49,7 +57,8 @@ def _frames_waiting(relay: RelayProcess, count: int) -> bool:
             data = b""
         found, at = 0, 0
         while len(data) >= at + FRAME.size:
-            (size,) = FRAME.unpack_from(data, at)
+            head_size, body_size = FRAME.unpack_from(data, at)
+            size = head_size + body_size
             if len(data) < at + FRAME.size + size:
                 break
             found, at = found + 1, at + FRAME.size + size
@@ -185,7 +194,7 @@ def test_a_killed_worker_leaves_its_begun_message_undelivered_and_its_child_exit
     script = textwrap.dedent(
         f"""
         import sys, time
-        from breachdesk.campaigns.transports.relay_process import FRAME, RelayProcess, RelaySettings
+        from breachdesk.campaigns.transports.relay_process import RelayProcess, RelaySettings
         from breachdesk.campaigns.transports.smtp_session import Wire
         relay = RelayProcess(RelaySettings(host={smtp_sink.host!r}, port={smtp_sink.port}, local_hostname="w"))
         data = b"Message-ID: <killed@example.jp>\\r\\nSubject: k\\r\\n\\r\\nbody\\r\\n"
@@ -206,3 +215,23 @@ def test_a_killed_worker_leaves_its_begun_message_undelivered_and_its_child_exit
         if worker.poll() is None:
             worker.kill()
     assert _arrived(smtp_sink, 0) == []
+
+
+@pytest.mark.parametrize(
+    "outcome",
+    [
+        None,
+        Outcome.sent(),
+        Outcome.relay_down("smtp.421", "relay not available"),
+        Outcome.permanent("smtp.550", "recipient refused"),
+        Outcome.uncertain("smtp.session_broken", "SMTPServerDisconnected"),
+        Outcome.guard_blocked(["guard.other_person", "guard.attachment"], "二人目の宛先"),
+    ],
+)
+def test_an_answer_crosses_the_socket_pair_unchanged(outcome: Outcome | None) -> None:
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        send_frame(ours, outcome_head(outcome), b"\x00raw")
+        head, body = recv_frame(theirs)
+    assert outcome_of(head) == outcome
+    assert body == b"\x00raw"

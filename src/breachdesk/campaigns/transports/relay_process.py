@@ -22,9 +22,10 @@ The child gets the relay's settings (host, port, TLS, credentials) in its first 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import json
 import logging
 import os
-import pickle
 import signal
 import smtplib
 import socket
@@ -41,7 +42,7 @@ from breachdesk.campaigns.transports import smtp_session
 from breachdesk.campaigns.transports.base import Outcome, OutcomeKind
 from breachdesk.campaigns.transports.smtp_session import Wire, smtp_outcome
 
-FRAME = struct.Struct("!I")
+FRAME = struct.Struct("!II")  # the lengths of a frame's JSON head and of the raw body after it
 log = logging.getLogger(__name__)
 # The child's environment: what ``ssl`` and the locale read, nothing of the worker's secrets.
 CHILD_ENV = frozenset({"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "SSL_CERT_FILE", "SSL_CERT_DIR"})
@@ -116,9 +117,10 @@ class RelaySettings:
         return smtp
 
 
-def send_frame(sock: socket.socket, obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    sock.sendall(FRAME.pack(len(data)) + data)
+def send_frame(sock: socket.socket, head: dict[str, Any], body: bytes = b"") -> None:
+    """Write one frame: a JSON head and a raw body (a message's bytes), each preceded by its length."""
+    data = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
+    sock.sendall(FRAME.pack(len(data), len(body)) + data + body)
 
 
 def _recv_exactly(sock: socket.socket, size: int) -> bytes:
@@ -132,10 +134,44 @@ def _recv_exactly(sock: socket.socket, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def recv_frame(sock: socket.socket) -> Any:
-    """Return the next frame's object; raise ``EOFError`` when the other side is gone."""
-    (size,) = FRAME.unpack(_recv_exactly(sock, FRAME.size))
-    return pickle.loads(_recv_exactly(sock, size))  # noqa: S301 - our own process on our own socket pair
+def recv_frame(sock: socket.socket) -> tuple[dict[str, Any], bytes]:
+    """Return the next frame's head and body; raise ``EOFError`` when the other side is gone."""
+    head_size, body_size = FRAME.unpack(_recv_exactly(sock, FRAME.size))
+    head = json.loads(_recv_exactly(sock, head_size))
+    if not isinstance(head, dict):
+        raise ValueError("a frame's head must be an object")
+    return head, _recv_exactly(sock, body_size) if body_size else b""
+
+
+def outcome_head(outcome: Outcome | None) -> dict[str, Any]:
+    """Return ``outcome`` as a frame head (None: the relay waits for the dot, or nothing was begun)."""
+    if outcome is None:
+        return {"outcome": None}
+    return {
+        "outcome": {
+            "kind": outcome.kind.value,
+            "code": outcome.code,
+            "detail": outcome.detail,
+            "blocked": outcome.blocked,
+            "violations": list(outcome.violations),
+            "relay": outcome.relay,
+        }
+    }
+
+
+def outcome_of(head: dict[str, Any]) -> Outcome | None:
+    """Return the outcome a frame head carries (see ``outcome_head``)."""
+    data = head["outcome"]
+    if data is None:
+        return None
+    return Outcome(
+        kind=OutcomeKind(data["kind"]),
+        code=str(data["code"]),
+        detail=str(data["detail"]),
+        blocked=bool(data["blocked"]),
+        violations=[str(v) for v in data["violations"]],
+        relay=bool(data["relay"]),
+    )
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -222,22 +258,24 @@ class RelaySession:
 
 def serve(sock: socket.socket) -> None:
     """Answer the worker's commands until it says ``close`` or goes away (then an unfinished DATA is dropped)."""
-    session = RelaySession(recv_frame(sock))
+    head, _body = recv_frame(sock)
+    session = RelaySession(RelaySettings(**head["settings"]))
     try:
         while True:
-            command = recv_frame(sock)
-            verb = command[0]
+            head, body = recv_frame(sock)
+            verb = head["verb"]
             if verb == "begin":
-                send_frame(sock, session.begin(command[1]))
+                wire = Wire(from_email=head["from"], recipients=list(head["to"]), data=body)
+                send_frame(sock, outcome_head(session.begin(wire)))
             elif verb == "finish":
-                send_frame(sock, session.finish())
+                send_frame(sock, outcome_head(session.finish()))
             elif verb == "abort":
                 session.abort()
             elif verb == "close":
                 session.close()
-                send_frame(sock, None)
+                send_frame(sock, outcome_head(None))
                 return
-    except (EOFError, OSError):
+    except (EOFError, OSError, ValueError, KeyError):
         session.abort()  # the worker is gone: whatever it did not hand over stays undelivered
 
 
@@ -311,12 +349,15 @@ class RelayProcess:
         finally:
             theirs.close()
         self.sock = ours
-        send_frame(ours, self.settings)
+        send_frame(ours, {"settings": dataclasses.asdict(self.settings)})
         return ours
 
-    def _command(self, command: tuple[Any, ...], reply: Reply | None) -> Reply | None:
+    def _command(self, verb: str, reply: Reply | None, wire: Wire | None = None) -> Reply | None:
+        head: dict[str, Any] = {"verb": verb}
+        if wire is not None:
+            head.update({"from": wire.from_email, "to": wire.recipients})
         try:
-            send_frame(self._start(), command)
+            send_frame(self._start(), head, wire.data if wire is not None else b"")
         except OSError:
             self._lost()
             if reply is not None:
@@ -330,7 +371,7 @@ class RelayProcess:
     def begin(self, wire: Wire) -> Reply:
         """Start ``wire`` on the relay (all but the final dot)."""
         reply = Reply(self, Outcome.relay_down("smtp.session_broken", LOST))
-        self._command(("begin", wire), reply)
+        self._command("begin", reply, wire)
         return reply
 
     def finish(self, begun: Reply) -> Reply:
@@ -339,13 +380,13 @@ class RelayProcess:
         if begun.done and begun.value is not None:  # refused or lost already: no dot to send
             reply.done = True
             return reply
-        self._command(("finish",), reply)
+        self._command("finish", reply)
         return reply
 
     def abort(self) -> None:
         """Drop an unfinished DATA (the relay discards it)."""
         if self.sock is not None:
-            self._command(("abort",), None)
+            self._command("abort", None)
 
     def read_one(self) -> None:
         """Read the oldest answer owed; a child that is gone (or a read broken off) makes every owed answer lost."""
@@ -353,8 +394,8 @@ class RelayProcess:
             self._lost()
             return
         try:
-            value = recv_frame(self.sock)
-        except (EOFError, OSError, pickle.UnpicklingError, struct.error):
+            value = outcome_of(recv_frame(self.sock)[0])
+        except (EOFError, OSError, ValueError, KeyError, TypeError, struct.error):
             self._lost()
             return
         except BaseException:
@@ -371,7 +412,7 @@ class RelayProcess:
             with contextlib.suppress(Exception):
                 sock.setblocking(False)
                 while self.pending:
-                    value = recv_frame(sock)
+                    value = outcome_of(recv_frame(sock)[0])
                     reply = self.pending.popleft()
                     reply.value, reply.done = value, True
         for reply in self.pending:
@@ -406,9 +447,9 @@ class RelayProcess:
             self.read_one()
         if self.sock is not None:
             try:
-                send_frame(self.sock, ("close",))
+                send_frame(self.sock, {"verb": "close"})
                 recv_frame(self.sock)
-            except (EOFError, OSError):
+            except (EOFError, OSError, ValueError):
                 pass
         self._stop(wait=True)
 
