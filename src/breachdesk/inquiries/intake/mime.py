@@ -165,6 +165,9 @@ def _parse(raw: bytes, depth: int) -> ParsedMail:
     if any(isinstance(d, email.errors.MissingHeaderBodySeparatorDefect) for d in message.defects):
         # A line that is no header ended the header block early: the rest (later headers included) is read as body.
         problems.append("structure")
+    if any(isinstance(d, _UNSPLIT) for d in message.defects):
+        # A multipart whose parts could not be split (no boundary declared or found): kept as raw text, and said so.
+        problems.append("structure")
     out.message_id = (_ids(_header(message, "Message-ID", problems)) or [""])[0]
     out.in_reply_to = (_ids(_header(message, "In-Reply-To", problems)) or [""])[0]
     out.references = _ids(_header(message, "References", problems))[-50:]
@@ -198,7 +201,11 @@ def _parse(raw: bytes, depth: int) -> ParsedMail:
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_TYPE_LINE = re.compile(rb"(?im)^content-type:[ \t]*multipart/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*")
-_DASH_LINE = re.compile(rb"(?m)^--([0-9A-Za-z'()+_,./:=?-]{1,70})[ \t]*\r?$")
+# A boundary is 1-70 characters; spaces are allowed inside it, not at its end (RFC 2046 5.1.1).
+_BCHAR = rb"0-9A-Za-z'()+_,./:=?\-"
+_DASH_LINE = re.compile(rb"(?m)^--([" + _BCHAR + rb"](?:[" + _BCHAR + rb" ]{0,68}[" + _BCHAR + rb"])?)[ \t]*\r?$")
+# What the email package reports when a multipart's parts cannot be told apart: its body then reads as one text.
+_UNSPLIT = (email.errors.NoBoundaryInMultipartDefect, email.errors.MultipartInvariantViolationDefect)
 
 
 def _with_found_boundary(raw: bytes) -> bytes:

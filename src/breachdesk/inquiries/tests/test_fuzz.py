@@ -248,6 +248,22 @@ def check_parse(built: Built) -> mime.ParsedMail:
 @example(Built(b"Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nTUFSSzBRx\r\n", ["MARK0Q"]))
 @example(Built(b"Auto-Submitted:\x80 x\r\nContent-Disposition:\x80 attachment\r\n\r\nMARK0Q\r\n", ["MARK0Q"]))
 @example(Built(b"Content-Type: multipart/mixed\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nMARK0Q\r\n", ["MARK0Q"]))
+# Found by this test in CI: a boundary with a space inside (RFC 2046 allows it) that the header does not declare.
+@example(
+    Built(
+        b"Content-Type: multipart/mixed\r\n\r\n--a b0\r\nContent-Type: text/plain\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nCk1BUkswUSAK\r\n--a b0--\r\n",
+        ["MARK0Q"],
+    )
+)
+# No boundary declared and none to be found: the body stays raw text, and a problem says so.
+@example(
+    Built(
+        b"Content-Type: multipart/mixed\r\n\r\n-- a\r\nContent-Type: text/plain\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\nTUFSSzBR\r\n-- a--\r\n",
+        ["MARK0Q"],
+    )
+)
 def test_any_mail_parses_and_keeps_its_text_or_notes_a_problem(built: Built) -> None:
     check_parse(built)
 
