@@ -43,6 +43,14 @@ def started(team: Team, *, channel: str = Channel.EMAIL, body: str | None = None
     return services.campaign_start(campaign=campaign, actor=team.lead)
 
 
+def started_for(team: Team, add_person: Any, people: int, **options: Any) -> Campaign:
+    """Start an approved campaign to ``people`` new affected people, and nobody else."""
+    affected_only_new(team.world)
+    for _ in range(people):
+        add_person()
+    return started(team, **options)
+
+
 def statuses(campaign: Campaign) -> dict[str, int]:
     counts = campaign_counts(campaign=campaign)
     return {k: v for k, v in counts.primary.items() if v}
@@ -114,10 +122,7 @@ def test_a_campaign_cannot_start_without_a_second_persons_approval(team: Team, a
 def test_a_worker_crash_leaves_uncertain_rows_that_are_never_resent(
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
-    affected_only_new(team.world)
-    for _ in range(6):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, 6)
 
     class Died(BaseException):
         """Stand for the process being killed in the middle of a send."""
@@ -227,10 +232,7 @@ def test_the_guard_blocks_a_template_that_plants_another_persons_address_and_pau
 def test_the_throttle_spaces_batches_across_seconds(
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
-    affected_only_new(team.world)
-    for _ in range(7):
-        add_person()
-    campaign = started(team, throttle_per_second=3)
+    campaign = started_for(team, add_person, 7, throttle_per_second=3)
     start = clock.now()
     worker.campaign_work(campaign_id=campaign.pk, clock=clock, batch_size=10)
     assert len(smtp_sink.messages) == 7
@@ -244,10 +246,7 @@ def test_the_throttle_spaces_batches_across_seconds(
 def test_pause_stops_the_worker_and_cancel_closes_every_delivery(
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
-    affected_only_new(team.world)
-    for _ in range(4):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, 4)
     services.campaign_pause(campaign=campaign, actor=team.pr, reason="wording")
     report = worker.campaign_work(campaign_id=campaign.pk, clock=clock)
     assert report.stopped == CampaignStatus.PAUSED
@@ -296,10 +295,7 @@ def test_two_concurrent_workers_never_send_a_delivery_twice_on_postgresql(
 
     from django.db import connections
 
-    affected_only_new(team.world)
-    for _ in range(40):
-        add_person()
-    campaign = started(team, throttle_per_second=100000)
+    campaign = started_for(team, add_person, 40, throttle_per_second=100000)
     errors: list[BaseException] = []
 
     def run(name: str) -> None:
@@ -332,10 +328,7 @@ def test_two_concurrent_workers_never_send_a_delivery_twice_on_postgresql(
 def test_one_commit_per_message_keeps_a_single_row_in_sending_and_records_each_before_the_next_goes(
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
-    affected_only_new(team.world)
-    for _ in range(5):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, 5)
     seen: list[tuple[int, list[int], int]] = []
 
     class WatchingTransport(EmailTransport):
@@ -384,10 +377,7 @@ def test_a_message_begun_on_the_wire_but_not_handed_over_never_arrives(
 ) -> None:
     """The next message goes on the wire (all but its final dot) while the last one's outcome is collected; when that
     outcome stops the loop, the begun message is dropped at the relay and its row goes back to the queue."""
-    affected_only_new(team.world)
-    for _ in range(3):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, 3)
     begun: list[int] = []
 
     class FirstBlocked(EmailTransport):
@@ -423,10 +413,7 @@ def test_a_hand_over_that_raises_leaves_one_uncertain_row_and_a_clean_session(
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     """The begun message of a failed hand-over is dropped at the relay, so the next envelope never lands in its DATA."""
-    affected_only_new(team.world)
-    for _ in range(3):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, 3)
 
     class BrokenOnce(EmailTransport):
         calls = 0
@@ -452,10 +439,7 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     """The relay does not wait for a whole batch to be rendered, and the guard's look-ups are still asked ahead."""
-    affected_only_new(team.world)
-    for _ in range(PREPARE_LEAD + 20):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, PREPARE_LEAD + 20)
     built_before_the_first: list[int] = []
     registry_reads_while_staging: list[int] = []
 
@@ -482,10 +466,7 @@ def test_a_message_that_cannot_be_built_stops_the_batch_and_the_rest_go_back_to_
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
 ) -> None:
     """A rendering bug is not a maybe-sent message: nobody is marked ``uncertain`` for it, and no row stays claimed."""
-    affected_only_new(team.world)
-    for _ in range(PREPARE_LEAD + 10):
-        add_person()
-    campaign = started(team)
+    campaign = started_for(team, add_person, PREPARE_LEAD + 10)
     broken = Delivery.objects.filter(campaign=campaign).order_by("id")[PREPARE_LEAD + 4].pk
 
     class BrokenBuild(EmailTransport):

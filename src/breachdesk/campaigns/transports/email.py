@@ -76,17 +76,6 @@ def wire_of(
     )
 
 
-@dataclass(frozen=True)
-class Finishing:
-    """The final dot under way in the relay's process; ``result`` waits for the relay's answer."""
-
-    reply: Reply
-
-    def result(self) -> Outcome:
-        outcome = self.reply.result()
-        return outcome if outcome is not None else Outcome.uncertain("campaigns.relay_process_lost")
-
-
 @dataclass(eq=False)
 class Begun:
     """A message whose envelope and bytes go to the relay; ``begun`` says whether that went well (None while the
@@ -312,10 +301,10 @@ class EmailTransport(Transport):
         if isinstance(payload, Begun):
             if payload is not self._open or payload.begun is None:
                 raise RuntimeError("hand-over out of order: another message's DATA is open on the relay")
-            reply = self._relay_process().finish(payload.begun)
+            finishing = self._relay_process().finish(payload.begun)
             self._open = None
             self._begin_next()
-            return Finishing(reply)
+            return finishing
         return Done(self._send_message(payload))
 
     def discard(self, staged: Staged) -> None:

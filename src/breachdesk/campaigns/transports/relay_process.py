@@ -301,10 +301,9 @@ def main() -> None:
 class Reply:
     """One command's answer, read in order from the child when asked for (``result``)."""
 
-    def __init__(self, relay: RelayProcess, lost: Outcome, *, begun: Reply | None = None) -> None:
+    def __init__(self, relay: RelayProcess, lost: Outcome) -> None:
         self.relay = relay
         self.lost = lost  # the answer when the child died before giving one
-        self.begun = begun  # for a ``finish``: its ``begin``, whose refusal is the outcome
         self.written = False  # the command reached the child's socket
         self.done = False
         self.from_loss = False  # ``value`` is ``lost``: the child never answered
@@ -313,17 +312,27 @@ class Reply:
     def result(self) -> Outcome | None:
         while not self.done:
             self.relay.read_one()
-        if self.begun is None:
-            return self.value
+        return self.value
+
+
+class Finishing(Reply):
+    """The answer to a ``finish``: the outcome of the hand-over, with its ``begin``'s refusal taking precedence."""
+
+    def __init__(self, relay: RelayProcess, begun: Reply) -> None:
+        super().__init__(relay, Outcome.uncertain("smtp.session_broken", LOST))
+        self.begun = begun
+
+    def result(self) -> Outcome:
+        value = super().result()
         early = self.begun.result()
         if early is not None and not self.begun.from_loss:
             return early  # the relay refused before the dot: nothing was handed over
         if not self.written:
             # The dot never reached the child (it was gone, or the begin had failed): nothing was handed over.
             return early if early is not None else Outcome.relay_down("smtp.session_broken", LOST)
-        if self.from_loss or self.value is None:
+        if self.from_loss or value is None:
             return Outcome.uncertain("smtp.session_broken", LOST)  # the dot may have gone before the child died
-        return self.value
+        return value
 
 
 class RelayProcess:
@@ -374,9 +383,9 @@ class RelayProcess:
         self._command("begin", reply, wire)
         return reply
 
-    def finish(self, begun: Reply) -> Reply:
+    def finish(self, begun: Reply) -> Finishing:
         """Hand the message ``begun`` over: the final dot."""
-        reply = Reply(self, Outcome.uncertain("smtp.session_broken", LOST), begun=begun)
+        reply = Finishing(self, begun)
         if begun.done and begun.value is not None:  # refused or lost already: no dot to send
             reply.done = True
             return reply
