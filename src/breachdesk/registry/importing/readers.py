@@ -194,7 +194,7 @@ def check_xlsx_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, OSError):
+    except _damaged_workbook_errors():  # a zip directory can be damaged in every way the workbook can
         raise BadFile("The file is not a readable XLSX workbook.", code="registry.bad_xlsx") from None
     total = sum(info.file_size for info in infos)
     if total > XLSX_MAX_UNCOMPRESSED:

@@ -306,3 +306,23 @@ def test_the_import_command_counts_every_row_or_exits_2(world: World, file: Text
             assert len(lines) == out["rejected"]
             assert all(line[0].isdigit() for line in lines)
             assert all(line[2] for line in lines)  # the reason
+
+
+def test_a_zip_directory_asking_for_an_unknown_zip_version_is_refused_with_a_reason(tmp_path: Path) -> None:
+    """Found by the fuzz test in a fresh-clone run: zipfile raised NotImplementedError ("zip file version 14.3")."""
+    import io
+    import zipfile
+
+    from breachdesk.registry.importing.readers import check_xlsx_size
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(buffer.getvalue())
+    directory = data.index(b"PK\x01\x02")
+    data[directory + 6 : directory + 8] = (143).to_bytes(2, "little")  # "version needed to extract": 14.3
+    path = tmp_path / "future.xlsx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(BadFile) as refused:
+        check_xlsx_size(path)
+    assert refused.value.code == "registry.bad_xlsx"
