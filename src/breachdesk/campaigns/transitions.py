@@ -12,9 +12,10 @@ database backend, so SQLite and PostgreSQL get what the ORM would have sent.
 # ruff: noqa: S608 - SQL text is built only from the models' table and column names; every value is a bound parameter.
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Field
@@ -52,10 +53,60 @@ def _delivery_column(name: str) -> str:
     return _column(Delivery, name)
 
 
+class EventRow(NamedTuple):
+    """One ``DeliveryEvent`` row to insert: the model's fields, without building a model instance per event."""
+
+    delivery_id: int
+    at: datetime
+    from_status: str
+    to_status: str
+    actor_id: int | None
+    actor_label: str
+    code: str
+    reason: str
+    message_id: str
+
+
+# The last datetime adapted, and its adapted value: one commit writes the same ``now`` up to four times.
+_adapted: list[Any] = [None, None]
+
+
 def _adapt(value: Any) -> Any:
     if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
+        if value is not _adapted[0]:
+            _adapted[:] = [value, connection.ops.adapt_datetimefield_value(value)]
+        return _adapted[1]
     return value
+
+
+def _execute(sql: str, params: Sequence[Any]) -> int:
+    """Run one statement (its text from ``_update_sql`` or ``_events_sql``) and return its row count.
+
+    On SQLite the statement, already written with ``?`` placeholders, goes straight to the driver (whose statement
+    cache then reuses the compiled statement; Django's cursor wrapper would rewrite the text every time), with
+    Django's error wrapping kept.
+    """
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return int(connection.connection.execute(sql, params).rowcount)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)
+
+
+@cache
+def _update_sql(vendor: str, names: tuple[str, ...], add_attempts: bool) -> str:
+    sets = [f"{_delivery_column(name)} = %s" for name in names]
+    if add_attempts:
+        attempts = _delivery_column("attempts")
+        sets.append(f"{attempts} = {attempts} + %s")
+    sql = (
+        f"UPDATE {_quote(Delivery._meta.db_table)} SET {', '.join(sets)} "
+        f"WHERE {_delivery_column('id')} = %s AND {_delivery_column('status')} = %s "
+        f"AND {_delivery_column('claimed_by')} = %s"
+    )
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
 
 
 def delivery_update_held(
@@ -63,53 +114,31 @@ def delivery_update_held(
 ) -> bool:
     """Set ``values`` on the delivery (and add ``attempts_delta`` to its attempts) only while ``worker`` holds it in
     ``status_from``; return whether the row changed."""
-    sets = [f"{_delivery_column(name)} = %s" for name in values]
     params = [_adapt(value) for value in values.values()]
     if attempts_delta:
-        attempts = _delivery_column("attempts")
-        sets.append(f"{attempts} = {attempts} + %s")
         params.append(attempts_delta)
-    sql = (
-        f"UPDATE {_quote(Delivery._meta.db_table)} SET {', '.join(sets)} "
-        f"WHERE {_delivery_column('id')} = %s AND {_delivery_column('status')} = %s "
-        f"AND {_delivery_column('claimed_by')} = %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, delivery_id, status_from, worker])
-        return cursor.rowcount == 1
+    sql = _update_sql(connection.vendor, tuple(values), bool(attempts_delta))
+    return _execute(sql, [*params, delivery_id, status_from, worker]) == 1
 
 
 @cache
-def _events_columns() -> str:
-    return ", ".join(_column(DeliveryEvent, name) for name in EVENT_FIELDS)
+def _events_sql(vendor: str, rows: int) -> str:
+    columns = ", ".join(_column(DeliveryEvent, name) for name in EVENT_FIELDS)
+    row = "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")"
+    sql = f"INSERT INTO {_quote(DeliveryEvent._meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
 
 
-def delivery_events_insert(events: list[DeliveryEvent]) -> None:
-    """Insert ``events`` (unsaved ``DeliveryEvent`` objects), one statement per ``EVENTS_PER_STATEMENT``."""
+def delivery_events_insert(events: list[EventRow]) -> None:
+    """Insert ``events``, one statement per ``EVENTS_PER_STATEMENT``."""
     for start in range(0, len(events), EVENTS_PER_STATEMENT):
         _events_insert(events[start : start + EVENTS_PER_STATEMENT])
 
 
-def _events_insert(events: list[DeliveryEvent]) -> None:
+def _events_insert(events: list[EventRow]) -> None:
     if not events:
         return
-    row = "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")"
     params: list[Any] = []
     for event in events:
-        params += [
-            event.delivery_id,
-            _adapt(event.at),
-            event.from_status,
-            event.to_status,
-            event.actor_id,
-            event.actor_label,
-            event.code,
-            event.reason,
-            event.message_id,
-        ]
-    sql = (
-        f"INSERT INTO {_quote(DeliveryEvent._meta.db_table)} ({_events_columns()}) "
-        f"VALUES {', '.join([row] * len(events))}"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        params += (event.delivery_id, _adapt(event.at), *event[2:])
+    _execute(_events_sql(connection.vendor, len(events)), params)

@@ -46,10 +46,9 @@ from breachdesk.campaigns.models import (
     CampaignStatus,
     Delivery,
     DeliveryChannel,
-    DeliveryEvent,
     DeliveryStatus,
 )
-from breachdesk.campaigns.transitions import delivery_events_insert, delivery_update_held
+from breachdesk.campaigns.transitions import EventRow, delivery_events_insert, delivery_update_held
 from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
 from breachdesk.campaigns.transports.email import EmailTransport
 from breachdesk.work.heartbeat import current_worker_id
@@ -112,8 +111,8 @@ def _event(
     reason: str = "",
     message_id: str = "",
     actor_id: int | None = None,
-) -> DeliveryEvent:
-    return DeliveryEvent(
+) -> EventRow:
+    return EventRow(
         delivery_id=delivery_id,
         at=at,
         from_status=old,
@@ -175,18 +174,14 @@ def deliveries_release(*, worker: str, ids: list[int], now: datetime, campaign_s
         Delivery.objects.filter(pk__in=held, status=S.CLAIMED, claimed_by=worker).update(
             status=new, claimed_by="", updated_at=now
         )
-        DeliveryEvent.objects.bulk_create(
-            [_event(pk, S.CLAIMED, new, now, worker, code="campaigns.released") for pk in held]
-        )
+        delivery_events_insert([_event(pk, S.CLAIMED, new, now, worker, code="campaigns.released") for pk in held])
     return len(held)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
 # One delivery
 # ---------------------------------------------------------------------------------------------------------------------
-def _mark_sending(
-    *, delivery: Delivery, worker: str, now: datetime, message_id: str | None = None
-) -> DeliveryEvent | None:
+def _mark_sending(*, delivery: Delivery, worker: str, now: datetime, message_id: str | None = None) -> EventRow | None:
     """Move ``claimed → sending`` with the attempt's Message-ID (a fresh one unless given) in the caller's
     transaction; return the event to insert (None when the row is not held by ``worker``)."""
     if message_id is None:
@@ -232,7 +227,7 @@ def _outcome_status(delivery: Delivery, outcome: Outcome, max_attempts: int) -> 
 
 def _record_outcome(
     *, delivery: Delivery, campaign: Campaign, outcome: Outcome, worker: str, now: datetime
-) -> tuple[str, list[DeliveryEvent]]:
+) -> tuple[str, list[EventRow]]:
     """Record ``sending → final`` in the caller's transaction (and the postal fallback); return the status and the
     events still to insert."""
     status, code = _outcome_status(delivery, outcome, campaign.max_attempts)
@@ -304,7 +299,7 @@ def delivery_record_and_mark(
     status: str | None = None
     marked = False
     with transaction.atomic():
-        pending_events: list[DeliveryEvent] = []
+        pending_events: list[EventRow] = []
         if done is not None:
             status, pending_events = _record_outcome(
                 delivery=done[0], campaign=campaign, outcome=done[1], worker=worker, now=now
@@ -671,7 +666,7 @@ def _recover_rows(*, campaign: Campaign, sending: list[tuple[int, str]], claimed
     )
     back = S.CANCELLED if campaign.status == CampaignStatus.CANCELLED else S.PENDING
     Delivery.objects.filter(pk__in=claimed, status=S.CLAIMED).update(status=back, claimed_by="", updated_at=now)
-    DeliveryEvent.objects.bulk_create(
+    delivery_events_insert(
         [
             _event(pk, S.SENDING, S.UNCERTAIN, now, "recovery", code="campaigns.worker_lost", message_id=mid)
             for pk, mid in sending

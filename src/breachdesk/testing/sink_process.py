@@ -1,5 +1,6 @@
 """Run an aiosmtpd sink in its own process and log every accepted message as one line: recipients, Message-ID and the
-time it was accepted (Unix seconds), separated by tabs.
+time it was accepted (Unix seconds), separated by tabs. It offers PIPELINING (RFC 2920) as Postfix does, unless
+``--no-pipelining``.
 
     python -m breachdesk.testing.sink_process --port 2525 --out /tmp/sink.log
 
@@ -19,12 +20,25 @@ from pathlib import Path
 from typing import Any
 
 
+def with_pipelining(responses: list[str]) -> list[str]:
+    """Return aiosmtpd's EHLO reply lines with PIPELINING offered. aiosmtpd reads one command line at a time and
+    answers each in order, which is all RFC 2920 asks of a server; it just does not say so."""
+    return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+
 class LoggingSink:
     """Accept every message and append ``rcpt,rcpt<TAB>Message-ID<TAB>time`` to the log file."""
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, *, pipelining: bool = True) -> None:
         self.handle = out.open("a", encoding="utf-8", buffering=1)
         self.lock = threading.Lock()
+        self.pipelining = pipelining
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        return with_pipelining(responses) if self.pipelining else responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         parsed = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
@@ -58,8 +72,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument(
+        "--no-pipelining", action="store_true", help="do not offer PIPELINING (offered by default, as Postfix does)"
+    )
     args = parser.parse_args()
-    controller = Controller(LoggingSink(args.out), hostname="127.0.0.1", port=args.port)
+    sink = LoggingSink(args.out, pipelining=not args.no_pipelining)
+    controller = Controller(sink, hostname="127.0.0.1", port=args.port)
     controller.start()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

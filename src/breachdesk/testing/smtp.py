@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
+from breachdesk.testing.sink_process import with_pipelining
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -32,7 +34,22 @@ class SmtpSink:
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: set[str] = field(default_factory=set)
+    refuse_senders: set[str] = field(default_factory=set)
+    pipelining: bool = False  # offer PIPELINING (RFC 2920), as Postfix and the big relays do
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        return with_pipelining(responses) if self.pipelining else responses
+
+    async def handle_MAIL(self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]) -> str:
+        if address.lower() in self.refuse_senders:
+            return "550 5.7.1 Sender refused"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address.lower() in self.refuse:
@@ -56,7 +73,17 @@ class SmtpSink:
 @pytest.fixture
 def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
     """Start an SMTP server on 127.0.0.1 for one test and send Django's mail to it."""
-    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    yield from _sink_running(settings, pipelining=False)
+
+
+@pytest.fixture
+def smtp_sink_pipelining(settings: Any) -> Iterator[SmtpSink]:
+    """Like ``smtp_sink``, offering PIPELINING."""
+    yield from _sink_running(settings, pipelining=True)
+
+
+def _sink_running(settings: Any, *, pipelining: bool) -> Iterator[SmtpSink]:
+    sink = SmtpSink(host="127.0.0.1", port=_free_port(), pipelining=pipelining)
     controller = Controller(sink, hostname=sink.host, port=sink.port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
