@@ -10,8 +10,9 @@ campaign (the fan-out of its delivery rows is timed too), then:
 - **throttle** (``--throttle R``): a second campaign limited to R messages/s, worked by ``--workers`` processes; the
   rate the sink saw over ``--throttle-seconds`` (after 5 s of warm-up) against R.
 
-Both runs send to one aiosmtpd sink in its own process. ``ratio`` is ``baseline_seconds / seconds`` (1.0: as fast as
-bare smtplib).
+Both runs send to one aiosmtpd sink in its own process, which offers PIPELINING (RFC 2920) as Postfix does, unless
+``--relay-without-pipelining``: the worker then sends MAIL, RCPT and DATA in one write, while bare smtplib never
+pipelines. ``ratio`` is ``baseline_seconds / seconds`` (1.0: as fast as bare smtplib).
 
     .venv/bin/python bench/campaign_send.py --messages 2000
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python bench/campaign_send.py --workers 4
@@ -143,6 +144,11 @@ def main() -> None:
         default=3,
         help="with one worker: alternate baseline and measured runs this many times and report the medians",
     )
+    parser.add_argument(
+        "--relay-without-pipelining",
+        action="store_true",
+        help="the sink does not offer PIPELINING (it does by default, as Postfix does); bare smtplib never uses it",
+    )
     parser.add_argument("--throttle", type=int, default=0, help="messages/s of the throttle measurement (0: skip)")
     parser.add_argument("--throttle-seconds", type=float, default=60.0)
     args = parser.parse_args()
@@ -186,10 +192,9 @@ def main() -> None:
             "SECRET_KEY": settings.SECRET_KEY,
             "BREACHDESK_VAR_DIR": tmp,
         }
-        sink = subprocess.Popen(
-            [sys.executable, "-m", "breachdesk.testing.sink_process", "--port", str(port), "--out", str(sink_log)],
-            env=env,
-        )
+        sink_command = [sys.executable, "-m", "breachdesk.testing.sink_process", "--port", str(port)]
+        sink_command += ["--out", str(sink_log)] + (["--no-pipelining"] if args.relay_without_pipelining else [])
+        sink = subprocess.Popen(sink_command, env=env)
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
         settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
@@ -263,6 +268,7 @@ def main() -> None:
                 "fanout_per_second": round(deliveries / fanout),
                 "counts_add_up": counts.adds_up,
                 "guards": "outbound_guard_enforce + campaign_guard_check on every message",
+                "relay_pipelining": not args.relay_without_pipelining,
             }
             if args.throttle:
                 result.update(throttle_measure(args, incident, pr, legal, lead, sink_log, env, tmp, processes))

@@ -34,6 +34,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from breachdesk.campaigns import events, lock_objects
+from breachdesk.campaigns.claimed import ClaimedBatch
 from breachdesk.campaigns.lifecycle import (
     campaign_finish_if_done,
     campaign_pause_by_guard,
@@ -557,9 +558,7 @@ def _work_batch(
     moment. The batch's last hand-over is left in ``pipe`` for the next batch (or ``flush``) to commit. An error
     (not a kill) gives the rows not attempted back to the queue before it propagates.
     """
-    deliveries = list(Delivery.objects.filter(pk__in=ids).select_related("person").order_by("id"))
-    for delivery in deliveries:
-        delivery.campaign = campaign
+    deliveries = ClaimedBatch(ids, campaign)  # read a few rows at a time, between hand-overs
     # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
     # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
     campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
@@ -582,7 +581,7 @@ def _work_batch(
     def stop(index: int, why: str, status_for_rest: str) -> bool:
         forget_ahead()
         pipe.drain(campaign, report, clock)
-        rest = [d.pk for d in deliveries[index:]]
+        rest = deliveries.ids[index:]
         deliveries_release(worker=report.worker, ids=rest, now=clock.now(), campaign_status=status_for_rest)
         report.stopped = why
         return False
@@ -596,7 +595,10 @@ def _work_batch(
     try:
         if campaign.status == CampaignStatus.RUNNING:
             transport.prepare(deliveries)
-        for index, delivery in enumerate(deliveries):
+        for index, row in enumerate(deliveries):
+            if row is None:  # gone since it was claimed (its campaign deleted): nothing to send or give back
+                continue
+            delivery = row
             if index and index % STATUS_CHECK_EVERY == 0:
                 campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
             if campaign.status != CampaignStatus.RUNNING:
@@ -605,8 +607,9 @@ def _work_batch(
             if pipe.in_flight is not None:
                 # While the previous message is on the wire: make the next one (the transport begins it right behind
                 # this one's dot), and build the batch further.
-                if index + 1 < len(deliveries):
-                    ahead = stage(deliveries[index + 1])
+                following = deliveries[index + 1] if index + 1 < len(deliveries) else None
+                if following is not None:
+                    ahead = stage(following)
                 transport.prepare_ahead()
             if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
@@ -645,9 +648,7 @@ def _work_batch(
         if isinstance(exc, Exception):
             # An error, not the process going away: the rows not attempted go back to the queue now, not when this
             # (live) worker is one day gone.
-            _release_quietly(
-                worker=report.worker, ids=[d.pk for d in deliveries], now=clock.now(), campaign_status=campaign.status
-            )
+            _release_quietly(worker=report.worker, ids=deliveries.ids, now=clock.now(), campaign_status=campaign.status)
         raise
 
 

@@ -4,6 +4,7 @@ retries, permanent refusals with postal fallback, and the guard stopping a plant
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from breachdesk.campaigns import services, worker
+from breachdesk.campaigns.claimed import FIRST_CHUNK, ClaimedBatch
 from breachdesk.campaigns.models import (
     Campaign,
     CampaignStatus,
@@ -444,7 +446,7 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
     registry_reads_while_staging: list[int] = []
 
     class Watched(EmailTransport):
-        def prepare(self, deliveries: list[Delivery]) -> None:
+        def prepare(self, deliveries: Sequence[Delivery | None]) -> None:
             super().prepare(deliveries)
             built_before_the_first.append(len(self._prepared))
 
@@ -459,6 +461,55 @@ def test_a_batch_is_built_a_few_messages_ahead_and_staging_never_asks_the_regist
     assert registry_reads_while_staging == [0] * (PREPARE_LEAD + 20)
     assert statuses(campaign) == {"sent": PREPARE_LEAD + 20}
     assert len({m["To"] for m in smtp_sink.messages}) == PREPARE_LEAD + 20
+
+
+@pytest.mark.django_db
+def test_a_batch_reads_its_rows_a_few_at_a_time_while_messages_are_on_the_wire(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    """Before a batch's first message only its first rows are read; the rest are read between hand-overs."""
+    campaign = started_for(team, add_person, 60)
+    read_before_the_first: list[int] = []
+    hand_overs_before_all_read: list[int] = []
+
+    class Watched(EmailTransport):
+        batch: ClaimedBatch | None = None
+        handed = 0
+
+        def prepare(self, deliveries: Sequence[Delivery | None]) -> None:
+            assert isinstance(deliveries, ClaimedBatch)
+            self.batch = deliveries
+            read_before_the_first.append(deliveries.read)
+            super().prepare(deliveries)
+
+        def hand_over(self, staged: Any) -> Any:
+            assert self.batch is not None
+            if self.batch.read < len(self.batch):
+                hand_overs_before_all_read.append(self.handed)
+            self.handed += 1
+            return super().hand_over(staged)
+
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Watched(campaign=c))
+    assert read_before_the_first == [FIRST_CHUNK]
+    assert len(hand_overs_before_all_read) > 10  # the first messages went out before the batch was read through
+    assert statuses(campaign) == {"sent": 60}
+    assert len({m["To"] for m in smtp_sink.messages}) == 60
+
+
+@pytest.mark.django_db
+def test_a_claimed_batch_reads_rows_in_order_and_a_row_gone_meanwhile_is_none(team: Team, add_person: Any) -> None:
+    campaign = started_for(team, add_person, 20)
+    ids = list(Delivery.objects.filter(campaign=campaign).order_by("id").values_list("id", flat=True))
+    batch = ClaimedBatch(reversed(ids), campaign, first=3, chunk=5)
+    assert (len(batch), batch.read) == (20, 3)
+    Delivery.objects.filter(pk=ids[7]).delete()
+    rows = list(batch)
+    assert [r.pk if r else None for r in rows] == [*ids[:7], None, *ids[8:]]
+    assert all(r.campaign is campaign and r.person.pk for r in rows if r)
+    assert batch[-1] is rows[-1]
+    assert batch[2:4] == rows[2:4]
+    with pytest.raises(IndexError):
+        batch[20]
 
 
 @pytest.mark.django_db

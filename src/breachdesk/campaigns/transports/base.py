@@ -12,6 +12,7 @@ anything). The default implementation stages nothing and hands over with ``notif
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol
@@ -101,8 +102,11 @@ class Transport(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release what ``open`` took."""
 
-    def prepare(self, deliveries: list[Delivery]) -> None:  # noqa: B027 - optional hook
+    def prepare(self, deliveries: Sequence[Delivery | None]) -> None:  # noqa: B027 - optional hook
         """Get ready to notify ``deliveries``, a claimed batch (render them, ask the database once for all of them).
+
+        The batch reads its rows as they are first asked for (``campaigns.claimed``): take them in order, a few at a
+        time, not all at once. A row that is gone is None.
 
         Nothing may be handed over here: ``notify`` still decides, one delivery at a time, right before it hands over.
         """

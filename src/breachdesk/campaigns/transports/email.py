@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 from collections import deque
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,10 +47,11 @@ __all__ = ["EmailTransport", "relay_probe", "smtp_outcome", "wire_of"]
 # A prepared batch is built this many messages ahead of the one being staged, its registry look-ups asked this many at
 # a time: the relay never waits for a whole batch to be rendered, and the guard still asks once per several messages.
 # A batch's first few are built before its first message (the relay waits for those), the rest two at a time
-# until the lead is reached.
+# until the lead is reached. Each step must fit in the time a message is on the wire (a few tenths of a millisecond
+# of the worker's waiting): look-ups for 16 messages at once took about a millisecond and delayed the next dot.
 PREPARE_FIRST = 4
-PREPARE_LEAD = 24
-PREPARE_FETCH = 16
+PREPARE_LEAD = 8
+PREPARE_FETCH = 8
 
 Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
 
@@ -106,7 +108,8 @@ class EmailTransport(Transport):
         self._renderer: NoticeRenderer | None = None
         self._prepared: dict[int, Built | Outcome] = {}
         self._lookups: GuardLookups | None = None
-        self._unbuilt: deque[Delivery] = deque()  # the prepared batch's deliveries not built yet, in sending order
+        self._unbuilt: Iterator[Delivery | None] = iter(())  # the prepared batch's deliveries not built yet, in order
+        self._unbuilt_left = 0
         self._unfetched: list[OutboundMessage] = []  # built, but the guard's look-ups not asked yet
         self._relay: RelayProcess | None = None
         self._open: Begun | None = None  # begun on the relay, its DATA neither ended nor dropped yet
@@ -130,7 +133,7 @@ class EmailTransport(Transport):
         if self.connection is not None:
             self.connection.close()
 
-    def prepare(self, deliveries: list[Delivery]) -> None:
+    def prepare(self, deliveries: Sequence[Delivery | None]) -> None:
         """Build the first messages of the batch and answer the shared guard's registry look-ups for them; the rest
         are built by ``prepare_ahead`` while earlier ones are on the wire."""
         version = self.campaign.template_version
@@ -140,7 +143,7 @@ class EmailTransport(Transport):
             else None
         )
         self._prepared = {}
-        self._unbuilt = deque(deliveries)
+        self._unbuilt, self._unbuilt_left = iter(deliveries), len(deliveries)
         self._unfetched = []
         self._lookups = guard_lookups_prefetch(messages=[])
         self._build(PREPARE_FIRST)
@@ -151,12 +154,15 @@ class EmailTransport(Transport):
         for every ``PREPARE_FETCH`` built (and before the messages already looked up run out)."""
         self._build(2 if len(self._prepared) < PREPARE_LEAD else 1)
         looked_up = len(self._prepared) - len(self._unfetched)
-        if len(self._unfetched) >= PREPARE_FETCH or looked_up <= 2 or not self._unbuilt:
+        if len(self._unfetched) >= PREPARE_FETCH or looked_up <= 2 or not self._unbuilt_left:
             self._fetch()
 
     def _build(self, count: int) -> None:
-        while count > 0 and self._unbuilt:
-            delivery = self._unbuilt.popleft()
+        while count > 0 and self._unbuilt_left:
+            delivery = next(self._unbuilt, None)
+            self._unbuilt_left -= 1
+            if delivery is None:  # gone since it was claimed
+                continue
             count -= 1
             built = self.build(delivery)  # an error here stops the batch, as a failed ``prepare`` always did
             self._prepared[delivery.pk] = built
