@@ -474,6 +474,15 @@ class HandOvers:
     def open(self) -> int:
         return int(self.in_flight is not None) + int(self.done is not None)
 
+    def answered(self) -> bool:
+        """Return whether the hand-over in flight has its answer (so ``collect`` would not wait)."""
+        if self.in_flight is None:
+            return True
+        try:
+            return self.in_flight[1].answered()
+        except Exception:  # whatever broke, ``collect`` meets it again and records it
+            return True
+
     def collect(self) -> tuple[Outcome, int] | None:
         """Wait for the hand-over in flight; return its outcome and the size of its batch (None if there is none)."""
         if self.in_flight is None:
@@ -610,7 +619,10 @@ def _work_batch(
                 following = deliveries[index + 1] if index + 1 < len(deliveries) else None
                 if following is not None:
                     ahead = stage(following)
+                # What the next messages need now; then more, a small piece at a time, until the relay answers.
                 transport.prepare_ahead()
+                while not pipe.answered() and transport.prepare_ahead(idle=True):
+                    pass
             if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
                     transport.discard(staged)

@@ -71,6 +71,10 @@ class Handover(Protocol):
 
     def result(self) -> Outcome: ...
 
+    def answered(self) -> bool:
+        """Return whether ``result()`` would return now, without waiting."""
+        ...
+
 
 @dataclass(frozen=True)
 class Done:
@@ -80,6 +84,9 @@ class Done:
 
     def result(self) -> Outcome:
         return self.outcome
+
+    def answered(self) -> bool:
+        return True
 
 
 @dataclass
@@ -111,8 +118,14 @@ class Transport(ABC):
         Nothing may be handed over here: ``notify`` still decides, one delivery at a time, right before it hands over.
         """
 
-    def prepare_ahead(self) -> None:  # noqa: B027 - optional hook
-        """Do the next piece of ``prepare``'s work; the worker calls it while a message is on the wire."""
+    def prepare_ahead(self, *, idle: bool = False) -> bool:
+        """Do the next piece of ``prepare``'s work; return whether there was one.
+
+        The worker calls it once while each message is on the wire (do what the next messages cannot go without),
+        then with ``idle`` again and again while it waits for the relay's answer (one small piece per call, so the
+        answer is taken up soon after it comes).
+        """
+        return False
 
     @abstractmethod
     def notify(self, delivery: Delivery) -> Outcome:

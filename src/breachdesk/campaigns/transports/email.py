@@ -44,13 +44,17 @@ from breachdesk.outbound.mailformat import (
 
 __all__ = ["EmailTransport", "relay_probe", "smtp_outcome", "wire_of"]
 
-# A prepared batch is built this many messages ahead of the one being staged, its registry look-ups asked this many at
-# a time: the relay never waits for a whole batch to be rendered, and the guard still asks once per several messages.
-# A batch's first few are built before its first message (the relay waits for those), the rest two at a time
-# until the lead is reached. Each step must fit in the time a message is on the wire (a few tenths of a millisecond
-# of the worker's waiting): look-ups for 16 messages at once took about a millisecond and delayed the next dot.
+# A prepared batch is built ahead of the message being staged, its registry look-ups asked several at a time: the
+# relay never waits for a whole batch to be rendered, and the guard still asks once per several messages. A batch's
+# first few are built before its first message (the relay waits for those). Then, while each message is on the wire,
+# the worker keeps PREPARE_READY made and looked up and the lead at PREPARE_LEAD, and, while it waits for the relay's
+# answer, makes more one at a time up to PREPARE_IDLE_LEAD, asking the registry for every PREPARE_FETCH made. Every
+# piece is small (one message, or the look-ups for 8): a piece that outlasts the relay's answer delays the next dot
+# (look-ups for 16 messages at once took about a millisecond).
 PREPARE_FIRST = 4
+PREPARE_READY = 3
 PREPARE_LEAD = 8
+PREPARE_IDLE_LEAD = 24
 PREPARE_FETCH = 8
 
 Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
@@ -149,13 +153,35 @@ class EmailTransport(Transport):
         self._build(PREPARE_FIRST)
         self._fetch()
 
-    def prepare_ahead(self) -> None:
-        """Build the next message of the batch (two while fewer than ``PREPARE_LEAD`` are ready); ask the registry
-        for every ``PREPARE_FETCH`` built (and before the messages already looked up run out)."""
-        self._build(2 if len(self._prepared) < PREPARE_LEAD else 1)
-        looked_up = len(self._prepared) - len(self._unfetched)
-        if len(self._unfetched) >= PREPARE_FETCH or looked_up <= 2 or not self._unbuilt_left:
+    def prepare_ahead(self, *, idle: bool = False) -> bool:
+        """Keep the next messages of the batch made and looked up; with ``idle``, make one more (or ask the registry
+        for those made), up to ``PREPARE_IDLE_LEAD`` ahead. Return whether anything was done.
+
+        Without ``idle`` only what the next messages cannot go without: ``PREPARE_READY`` made and looked up, and the
+        lead kept at ``PREPARE_LEAD`` one message at a time (so a relay that answers at once still finds them made).
+        """
+        if not idle:
+            did = False
+            if self._unbuilt_left and len(self._prepared) < PREPARE_LEAD:
+                self._build(1)
+                did = True
+            if self._unfetched and (self._looked_up() < PREPARE_READY or not self._unbuilt_left):
+                self._fetch()
+                did = True
+            return did
+        if self._unfetched and (len(self._unfetched) >= PREPARE_FETCH or not self._unbuilt_left):
             self._fetch()
+            return True
+        if self._unbuilt_left and len(self._prepared) < PREPARE_IDLE_LEAD:
+            self._build(1)
+            return True
+        if self._unfetched:
+            self._fetch()
+            return True
+        return False
+
+    def _looked_up(self) -> int:
+        return len(self._prepared) - len(self._unfetched)
 
     def _build(self, count: int) -> None:
         while count > 0 and self._unbuilt_left:

@@ -26,6 +26,7 @@ import dataclasses
 import json
 import logging
 import os
+import select
 import signal
 import smtplib
 import socket
@@ -314,6 +315,12 @@ class Reply:
             self.relay.read_one()
         return self.value
 
+    def answered(self) -> bool:
+        """Read the answers that have come in, without waiting; return whether this one is among them."""
+        while not self.done and self.relay.readable():
+            self.relay.read_one()
+        return self.done
+
 
 class Finishing(Reply):
     """The answer to a ``finish``: the outcome of the hand-over, with its ``begin``'s refusal taking precedence."""
@@ -321,6 +328,9 @@ class Finishing(Reply):
     def __init__(self, relay: RelayProcess, begun: Reply) -> None:
         super().__init__(relay, Outcome.uncertain("smtp.session_broken", LOST))
         self.begun = begun
+
+    def answered(self) -> bool:
+        return super().answered() and self.begun.answered()
 
     def result(self) -> Outcome:
         value = super().result()
@@ -396,6 +406,15 @@ class RelayProcess:
         """Drop an unfinished DATA (the relay discards it)."""
         if self.sock is not None:
             self._command("abort", None)
+
+    def readable(self) -> bool:
+        """Return whether an answer has come in (or the child is gone: the answers owed are then known, as lost)."""
+        if self.sock is None or not self.pending:
+            return True
+        try:
+            return bool(select.select([self.sock], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True
 
     def read_one(self) -> None:
         """Read the oldest answer owed; a child that is gone (or a read broken off) makes every owed answer lost."""
