@@ -45,7 +45,7 @@ def contribute() -> None:
     from breachdesk.campaigns.duties import campaigns_step, deliveries_as_json, relay_step
     from breachdesk.campaigns.health import campaigns_needing_a_person, campaigns_progress
     from breachdesk.campaigns.panels import campaigns_panel_context, person_section_context
-    from breachdesk.campaigns.worker import deliveries_recover_for_workers
+    from breachdesk.campaigns.recovery import deliveries_recover_for_workers
 
     extensions.worker_duties.register(extensions.WorkerDuty("relay", relay_step, order=20))
     extensions.worker_duties.register(extensions.WorkerDuty("campaigns", campaigns_step, order=30))

@@ -21,9 +21,9 @@ def campaigns_progress(now: datetime, stall_before: datetime) -> dict[str, Any]:
         Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
     )
     for cid in running.values_list("id", flat=True):
-        deliveries = Delivery.objects.filter(campaign_id=cid, channel="email")
-        if not deliveries.filter(lock_objects.claimable_q(now=now)).exists():
+        if not lock_objects.deliveries_claimable_exist(campaign_id=cid, channel="email", now=now):
             continue
+        deliveries = Delivery.objects.filter(campaign_id=cid, channel="email")
         due.append(cid)
         moved = deliveries.aggregate(at=Max("updated_at"))["at"]
         if moved is None or moved < stall_before:

@@ -9,8 +9,8 @@ The states of a delivery::
 - A claim is ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL and a conditional ``UPDATE`` on SQLite (whose writers
   are serialised by ``BEGIN IMMEDIATE``), so two workers never hold the same row.
 - ``sending`` is committed *before* the transport is called. A worker that dies therefore leaves at most its
-  in-flight rows in ``sending``; ``deliveries_recover`` turns them into ``uncertain`` for a person to review and never
-  sends them again. Rows still ``claimed`` were never attempted, so recovery returns them to ``pending``.
+  in-flight rows in ``sending``; ``campaigns.recovery`` turns them into ``uncertain`` for a person to review and
+  never sends them again. Rows still ``claimed`` were never attempted, so recovery returns them to ``pending``.
 - The throttle is a token bucket kept on the campaign row, so it holds across any number of workers.
 - Per-delivery transitions go to ``DeliveryEvent``; the timeline gets one summary per ``SUMMARY_EVERY`` deliveries.
 """
@@ -53,10 +53,13 @@ from breachdesk.campaigns.transitions import EventRow, delivery_events_insert, d
 from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
 from breachdesk.campaigns.transports.email import EmailTransport
 from breachdesk.work.heartbeat import current_worker_id
-from breachdesk.work.models import WorkerBeat
 
 S = DeliveryStatus
 SUMMARY_EVERY = 500
+# The next batch is claimed while the last this many messages of a batch are being sent, this many rows at a time
+# (claiming 100 rows at once held the worker for 2–4 ms, longer than a message is on the wire).
+CLAIM_AHEAD_WITHIN = 12
+CLAIM_AHEAD_CHUNK = 25
 STATUS_CHECK_EVERY = 20
 STALE_AFTER = timedelta(minutes=15)
 BACKOFF_BASE = timedelta(minutes=1)
@@ -134,23 +137,18 @@ def deliveries_claim(*, campaign_id: int, channel: str, worker: str, limit: int,
     if limit <= 0:
         return []
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            rows = list(
-                lock_objects.deliveries_claimable(campaign_id=campaign_id, channel=channel, now=now).values_list(
-                    "id", "status"
-                )[:limit]
-            )
+        postgresql = connection.vendor == "postgresql"
+        candidates = lock_objects.deliveries_claimable_first(
+            campaign_id=campaign_id, channel=channel, now=now, limit=limit, lock=postgresql
+        )
+        ids = [c[0] for c in candidates]
+        if postgresql:
+            rows = candidates
             if rows:
-                Delivery.objects.filter(pk__in=[r[0] for r in rows]).update(
+                Delivery.objects.filter(pk__in=ids).update(
                     status=S.CLAIMED, claimed_by=worker, claimed_at=now, updated_at=now
                 )
         else:
-            candidates = list(
-                Delivery.objects.filter(lock_objects.claimable_q(now=now), campaign_id=campaign_id, channel=channel)
-                .order_by("id")
-                .values_list("id", "status")[:limit]
-            )
-            ids = [c[0] for c in candidates]
             # The condition is repeated in the UPDATE: only rows that are still claimable change hands.
             Delivery.objects.filter(lock_objects.claimable_q(now=now), pk__in=ids).update(
                 status=S.CLAIMED, claimed_by=worker, claimed_at=now, updated_at=now
@@ -402,8 +400,45 @@ def campaign_work(
     campaign = _campaign_for_work(campaign_id)
     transport = transport_factory(campaign) if transport_factory else EmailTransport(campaign=campaign)
     pipe = HandOvers()
+    next_batch = NextBatch()
+
+    def claim_ahead(remaining: int) -> None:
+        """Claim the next batch while this one's last messages are on the wire (``remaining`` not handed over yet),
+        ``CLAIM_AHEAD_CHUNK`` rows per call, so the relay waits neither at the batch boundary nor for one long claim.
+        Nothing is claimed when the slice is over or the campaign is not running, throttled or scheduled: the loop's
+        own claim deals with those."""
+        if next_batch.done:
+            return
+        if not next_batch.granted:
+            next_batch.done = True  # unless tokens are granted below
+            if deadline is not None and time.monotonic() >= deadline:
+                return
+            want = batch_size
+            if max_deliveries is not None:
+                want = min(want, max_deliveries - report.total - pipe.open - remaining)
+            if want <= 0:
+                return
+            grant = campaign_take_tokens(campaign_id=campaign_id, want=want, now=clock.now())
+            if grant.status != CampaignStatus.RUNNING or grant.not_before is not None or not grant.granted:
+                return
+            next_batch.granted, next_batch.done = grant.granted, False
+        limit = min(CLAIM_AHEAD_CHUNK, next_batch.granted - len(next_batch.ids))
+        ids = deliveries_claim(
+            campaign_id=campaign_id, channel=DeliveryChannel.EMAIL, worker=report.worker, limit=limit, now=clock.now()
+        )
+        next_batch.ids += ids
+        next_batch.done = len(ids) < limit or len(next_batch.ids) >= next_batch.granted
+
     try:
         while max_deliveries is None or report.total + pipe.open < max_deliveries:
+            claimed_ahead = next_batch.take()
+            if claimed_ahead:
+                batch = ClaimedBatch(claimed_ahead, campaign)
+                if not _work_batch(campaign, batch, transport, report, clock, pipe, claim_ahead):
+                    break
+                if report.unsummarised.total() >= SUMMARY_EVERY:
+                    _summarise(campaign, report)
+                continue
             if deadline is not None and time.monotonic() >= deadline:
                 report.stopped = "slice"
                 break
@@ -436,7 +471,7 @@ def campaign_work(
             if not ids:
                 report.stopped = "empty"
                 break
-            if not _work_batch(campaign, ids, transport, report, clock, pipe):
+            if not _work_batch(campaign, ClaimedBatch(ids, campaign), transport, report, clock, pipe, claim_ahead):
                 break
             if report.unsummarised.total() >= SUMMARY_EVERY:
                 _summarise(campaign, report)
@@ -447,6 +482,13 @@ def campaign_work(
         if pipe.open:  # an error between batches: record the last hand-over if the database still answers
             with contextlib.suppress(Exception):
                 pipe.flush(campaign, report, clock)
+        if next_batch.ids:  # claimed ahead, but the loop stopped first: back to the queue now
+            _release_quietly(
+                worker=report.worker,
+                ids=next_batch.take(),
+                now=clock.now(),
+                campaign_status=Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).get(),
+            )
         transport.close()
         _summarise(campaign, report)
     if report.stopped == "blocked":
@@ -455,6 +497,21 @@ def campaign_work(
         campaign_pause_by_relay(campaign=campaign, worker=report.worker, now=clock.now())
     campaign_finish_if_done(campaign_id=campaign_id, now=clock.now())
     return report
+
+
+@dataclass
+class NextBatch:
+    """The next batch, claimed a chunk at a time while the last messages of the batch under way are on the wire:
+    the tokens granted for it, the ids claimed so far, and whether claiming ahead is over for this batch."""
+
+    granted: int = 0
+    ids: list[int] = field(default_factory=list)
+    done: bool = False
+
+    def take(self) -> list[int]:
+        """Return the ids claimed ahead and start over for the next batch."""
+        ids, self.ids, self.granted, self.done = self.ids, [], 0, False
+        return ids
 
 
 @dataclass
@@ -548,11 +605,12 @@ class HandOvers:
 
 def _work_batch(
     campaign: Campaign,
-    ids: list[int],
+    deliveries: ClaimedBatch,
     transport: Transport,
     report: WorkReport,
     clock: Clock,
     pipe: HandOvers,
+    claim_ahead: Callable[[int], None] | None = None,
 ) -> bool:
     """Send one claimed batch; return False when the loop must stop (campaign no longer running, guard block, relay
     down for every message tried: ``RELAY_DOWN_AFTER`` in a row, or a whole batch when it is smaller).
@@ -567,7 +625,6 @@ def _work_batch(
     moment. The batch's last hand-over is left in ``pipe`` for the next batch (or ``flush``) to commit. An error
     (not a kill) gives the rows not attempted back to the queue before it propagates.
     """
-    deliveries = ClaimedBatch(ids, campaign)  # read a few rows at a time, between hand-overs
     # The campaign guard checks the campaign's status: give it the status of now, not of when the slice began (a
     # campaign resumed meanwhile would otherwise be refused as not running, and paused as a guard block).
     campaign.status = Campaign.objects.filter(pk=campaign.pk).values_list("status", flat=True).get()
@@ -619,10 +676,15 @@ def _work_batch(
                 following = deliveries[index + 1] if index + 1 < len(deliveries) else None
                 if following is not None:
                     ahead = stage(following)
-                # What the next messages need now; then more, a small piece at a time, until the relay answers.
+                # What the next messages need now; then more, a small piece at a time, until the relay answers; near
+                # the end of the batch, with nothing left to make, the next batch is claimed meanwhile.
                 transport.prepare_ahead()
-                while not pipe.answered() and transport.prepare_ahead(idle=True):
-                    pass
+                while not pipe.answered():
+                    if transport.prepare_ahead(idle=True):
+                        continue
+                    if claim_ahead is not None and len(deliveries) - index <= CLAIM_AHEAD_WITHIN:
+                        claim_ahead(len(deliveries) - index)
+                    break
             if not checked(index, pipe.collect()) or not pipe.settle(campaign, report, clock, delivery, message_id):
                 if isinstance(staged, Staged):
                     transport.discard(staged)
@@ -669,72 +731,6 @@ def _release_quietly(*, worker: str, ids: list[int], now: datetime, campaign_sta
         deliveries_release(worker=worker, ids=ids, now=now, campaign_status=campaign_status)
 
 
-# ---------------------------------------------------------------------------------------------------------------------
-# Recovery
-# ---------------------------------------------------------------------------------------------------------------------
-def _recover_rows(*, campaign: Campaign, sending: list[tuple[int, str]], claimed: list[int], now: datetime) -> None:
-    """Move rows whose worker is gone: ``sending`` → ``uncertain``, ``claimed`` → ``pending`` (or ``cancelled``)."""
-    Delivery.objects.filter(pk__in=[u[0] for u in sending], status=S.SENDING).update(
-        status=S.UNCERTAIN, last_error="campaigns.worker_lost", updated_at=now
-    )
-    back = S.CANCELLED if campaign.status == CampaignStatus.CANCELLED else S.PENDING
-    Delivery.objects.filter(pk__in=claimed, status=S.CLAIMED).update(status=back, claimed_by="", updated_at=now)
-    delivery_events_insert(
-        [
-            _event(pk, S.SENDING, S.UNCERTAIN, now, "recovery", code="campaigns.worker_lost", message_id=mid)
-            for pk, mid in sending
-        ]
-        + [_event(pk, S.CLAIMED, back, now, "recovery", code="campaigns.worker_lost") for pk in claimed]
-    )
-    events.deliveries_recovered_event(campaign=campaign, uncertain=len(sending), released=len(claimed))
-
-
-def deliveries_recover_for_workers(*, workers: set[str], now: datetime) -> dict[int, tuple[int, int]]:
-    """Take back the in-flight rows of workers known dead (heartbeat); return ``{campaign id: (uncertain, released)}``.
-
-    Only rows carrying a dead worker's name move, so a live worker's rows are never touched, however old.
-    """
-    held = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], claimed_by__in=sorted(workers))
-    result: dict[int, tuple[int, int]] = {}
-    for cid in sorted(set(held.values_list("campaign_id", flat=True))):
-        with transaction.atomic():
-            campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=cid)
-            rows = list(held.filter(campaign_id=cid).values_list("id", "status", "message_id"))
-            sending = [(pk, mid) for pk, status, mid in rows if status == S.SENDING]
-            claimed = [pk for pk, status, _mid in rows if status == S.CLAIMED]
-            _recover_rows(campaign=campaign, sending=sending, claimed=claimed, now=now)
-        result[cid] = (len(sending), len(claimed))
-    return result
-
-
-def deliveries_recover(
-    *, now: datetime, stale_after: timedelta = STALE_AFTER, campaign_id: int | None = None
-) -> dict[int, tuple[int, int]]:
-    """Take back stale ``sending``/``claimed`` rows of workers that have no heartbeat row (a person's command).
-
-    Rows of a worker with a heartbeat row are left to the reaper, which knows whether it is alive. A row of a worker
-    without one is stale when it has not moved for ``stale_after``. ``sending`` rows may have been sent, so they become
-    ``uncertain`` and are never sent again automatically. Return ``{campaign id: (uncertain, released)}``.
-    """
-    cutoff = now - stale_after
-    beating = WorkerBeat.objects.values("worker_id")
-    stale = Delivery.objects.filter(status__in=[S.SENDING, S.CLAIMED], updated_at__lt=cutoff).exclude(
-        claimed_by__in=beating
-    )
-    if campaign_id is not None:
-        stale = stale.filter(campaign_id=campaign_id)
-    result: dict[int, tuple[int, int]] = {}
-    for cid in sorted(set(stale.values_list("campaign_id", flat=True))):
-        with transaction.atomic():
-            campaign = lock_objects.campaign_for_update().select_related("incident").get(pk=cid)
-            rows = list(stale.filter(campaign_id=cid).values_list("id", "status", "message_id"))
-            sending = [(pk, mid) for pk, status, mid in rows if status == S.SENDING]
-            claimed = [pk for pk, status, _mid in rows if status == S.CLAIMED]
-            _recover_rows(campaign=campaign, sending=sending, claimed=claimed, now=now)
-        result[cid] = (len(sending), len(claimed))
-    return result
-
-
 def next_retry_at(*, campaign_id: int) -> datetime | None:
     """Return when the earliest temporary failure of the campaign may be tried again."""
     row = (
@@ -770,7 +766,5 @@ def campaigns_runnable(*, now: datetime) -> list[int]:
     return [
         cid
         for cid in running
-        if Delivery.objects.filter(
-            lock_objects.claimable_q(now=now), campaign_id=cid, channel=DeliveryChannel.EMAIL
-        ).exists()
+        if lock_objects.deliveries_claimable_exist(campaign_id=cid, channel=DeliveryChannel.EMAIL, now=now)
     ]

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from breachdesk.campaigns import services, worker
+from breachdesk.campaigns import recovery, services, worker
 from breachdesk.campaigns.claimed import FIRST_CHUNK, ClaimedBatch
 from breachdesk.campaigns.models import (
     Campaign,
@@ -145,7 +145,7 @@ def test_a_worker_crash_leaves_uncertain_rows_that_are_never_resent(
     # A killed worker leaves its in-flight row in ``sending`` and the rest of its batch ``claimed``.
     assert statuses(campaign) == {"sent": 2, "sending": 1, "claimed": 1, "pending": 2}
     clock.at += timedelta(hours=1)
-    assert worker.deliveries_recover(now=clock.now()) == {campaign.pk: (1, 1)}
+    assert recovery.deliveries_recover(now=clock.now()) == {campaign.pk: (1, 1)}
     worker.campaign_work(campaign_id=campaign.pk, clock=clock)
     assert statuses(campaign) == {"sent": 5, "uncertain": 1}
     assert len(smtp_sink.messages) == 5

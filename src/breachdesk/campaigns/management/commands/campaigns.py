@@ -87,7 +87,7 @@ class Command(BaseCommand):
         return {"campaign": campaign.pk, "outcomes": dict(report.outcomes), "stopped": report.stopped}
 
     def _recover(self, options: dict[str, Any]) -> dict[str, Any]:
-        from breachdesk.campaigns import worker
+        from breachdesk.campaigns import recovery
         from breachdesk.campaigns.models import Campaign
         from breachdesk.work.reaper import reap
 
@@ -97,9 +97,9 @@ class Command(BaseCommand):
         if options["incident"]:
             incident = self._incident(options["incident"])
             for cid in Campaign.objects.filter(incident=incident).values_list("pk", flat=True):
-                result.update(worker.deliveries_recover(now=timezone.now(), stale_after=stale, campaign_id=cid))
+                result.update(recovery.deliveries_recover(now=timezone.now(), stale_after=stale, campaign_id=cid))
         else:
-            result = worker.deliveries_recover(now=timezone.now(), stale_after=stale)
+            result = recovery.deliveries_recover(now=timezone.now(), stale_after=stale)
         return {str(k): {"uncertain": v[0], "released": v[1]} for k, v in result.items()}
 
     def _bounce(self, options: dict[str, Any]) -> dict[str, Any]:
