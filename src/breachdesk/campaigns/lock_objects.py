@@ -19,32 +19,9 @@ def template_for_update() -> QuerySet[NoticeTemplate]:
     return NoticeTemplate.objects.select_for_update(of=("self",))
 
 
-def deliveries_claimable_first(
-    *, campaign_id: int, channel: str, now: datetime, limit: int, lock: bool
-) -> list[tuple[int, str]]:
-    """Return ``(id, status)`` of up to ``limit`` claimable deliveries: temporary failures whose backoff is over
-    first (they are late already), then pending rows, each in id order. With ``lock`` (PostgreSQL), lock them and skip
-    rows another worker holds.
-
-    Two queries, each served by the queue index ``(campaign, status, channel)`` in id order and stopped at ``limit``.
-    One query with ``pending OR due retry`` walked the campaign's rows from the first, past every row sent already:
-    its cost grew with the campaign's progress (about 30 µs per 1,000 rows sent, per claim).
-    """
-    base = Delivery.objects.select_for_update(skip_locked=True) if lock else Delivery.objects.all()
-    base = base.filter(campaign_id=campaign_id, channel=channel).order_by("id")
-    rows = list(
-        base.filter(status=DeliveryStatus.FAILED_TEMPORARY, next_attempt_at__lte=now).values_list("id", "status")[
-            :limit
-        ]
-    )
-    if len(rows) < limit:
-        rows += base.filter(status=DeliveryStatus.PENDING).values_list("id", "status")[: limit - len(rows)]
-    return rows
-
-
 def deliveries_claimable_exist(*, campaign_id: int, channel: str, now: datetime) -> bool:
-    """Return whether the campaign has a claimable delivery (the two index look-ups of
-    ``deliveries_claimable_first``)."""
+    """Return whether the campaign has a claimable delivery (the two index look-ups of a claim,
+    ``transitions.deliveries_claim_rows``)."""
     base = Delivery.objects.filter(campaign_id=campaign_id, channel=channel)
     return (
         base.filter(status=DeliveryStatus.PENDING).exists()

@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.db.models import Field
 
-from breachdesk.campaigns.models import Delivery, DeliveryEvent
+from breachdesk.campaigns.models import Delivery, DeliveryEvent, DeliveryStatus
 
 # 100 rows of 9 parameters stay under SQLite's oldest bound-parameter limit (999).
 EVENTS_PER_STATEMENT = 100
@@ -67,16 +67,32 @@ class EventRow(NamedTuple):
     message_id: str
 
 
-# The last datetime adapted, and its adapted value: one commit writes the same ``now`` up to four times.
-_adapted: list[Any] = [None, None]
+# The last datetime adapted, and its adapted value: one commit writes the same ``now`` up to four times. Read and
+# replaced as one tuple, so a thread never pairs one datetime with another's value.
+_last_adapted: tuple[Any, Any] = (None, None)
 
 
 def _adapt(value: Any) -> Any:
+    global _last_adapted
     if isinstance(value, datetime):
-        if value is not _adapted[0]:
-            _adapted[:] = [value, connection.ops.adapt_datetimefield_value(value)]
-        return _adapted[1]
+        last = _last_adapted
+        if last[0] is value:
+            return last[1]
+        adapted = connection.ops.adapt_datetimefield_value(value)
+        _last_adapted = (value, adapted)
+        return adapted
     return value
+
+
+def _fetch(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Run one query (its text written for the vendor, as for ``_execute``) and return its rows."""
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        with connection.wrap_database_errors:
+            return list(connection.connection.execute(sql, params).fetchall())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
 
 
 def _execute(sql: str, params: Sequence[Any]) -> int:
@@ -142,3 +158,82 @@ def _events_insert(events: list[EventRow]) -> None:
     for event in events:
         params += (event.delivery_id, _adapt(event.at), *event[2:])
     _execute(_events_sql(connection.vendor, len(events)), params)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Claims
+# ---------------------------------------------------------------------------------------------------------------------
+@cache
+def _claimable_sql(vendor: str, retries: bool) -> str:
+    """Select claimable rows of one kind (due retries, or pending rows) in id order, from the queue index."""
+    table, d = _quote(Delivery._meta.db_table), _delivery_column
+    sql = (
+        f"SELECT {d('id')}, {d('status')} FROM {table} "
+        f"WHERE {d('campaign')} = %s AND {d('channel')} = %s AND {d('status')} = %s "
+        + (f"AND {d('next_attempt_at')} <= %s " if retries else "")
+        + f"ORDER BY {d('id')} LIMIT %s"
+        + (" FOR UPDATE SKIP LOCKED" if vendor == "postgresql" else "")
+    )
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+
+
+def _claim_update_sql(vendor: str, rows: int) -> str:
+    d = _delivery_column
+    marks = ", ".join(["%s"] * rows)
+    sql = (
+        f"UPDATE {_quote(Delivery._meta.db_table)} SET {d('status')} = %s, {d('claimed_by')} = %s, "
+        f"{d('claimed_at')} = %s, {d('updated_at')} = %s WHERE {d('id')} IN ({marks}) "
+        # Repeated in the UPDATE: only rows that are still claimable change hands.
+        f"AND ({d('status')} = %s OR ({d('status')} = %s AND {d('next_attempt_at')} <= %s))"
+    )
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+
+
+def _claim_held_sql(vendor: str, rows: int) -> str:
+    d = _delivery_column
+    marks = ", ".join(["%s"] * rows)
+    sql = (
+        f"SELECT {d('id')} FROM {_quote(Delivery._meta.db_table)} "
+        f"WHERE {d('id')} IN ({marks}) AND {d('status')} = %s AND {d('claimed_by')} = %s"
+    )
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+
+
+def deliveries_claim_rows(
+    *, campaign_id: int, channel: str, worker: str, limit: int, now: datetime
+) -> list[tuple[int, str]]:
+    """Claim up to ``limit`` deliveries for ``worker`` in the caller's transaction; return ``(id, old status)`` of the
+    rows this worker now holds.
+
+    Temporary failures whose backoff is over go first (they are late already), then pending rows, each in id order;
+    two queries, each served by the queue index ``(campaign, status, channel)`` and stopped at ``limit`` (one query
+    for "pending or due retry" walked past every row sent already, so its cost grew with the campaign's progress).
+    PostgreSQL locks the rows it selects and skips rows another worker holds (``FOR UPDATE SKIP LOCKED``); SQLite
+    serialises writers (``BEGIN IMMEDIATE``), and the UPDATE repeats the condition and the rows are read back.
+    """
+    vendor = connection.vendor
+    at = _adapt(now)
+    rows: list[tuple[int, str]] = [
+        (int(pk), str(status))
+        for pk, status in _fetch(
+            _claimable_sql(vendor, True), [campaign_id, channel, DeliveryStatus.FAILED_TEMPORARY, at, limit]
+        )
+    ]
+    if len(rows) < limit:
+        rows += [
+            (int(pk), str(status))
+            for pk, status in _fetch(
+                _claimable_sql(vendor, False), [campaign_id, channel, DeliveryStatus.PENDING, limit - len(rows)]
+            )
+        ]
+    if not rows:
+        return []
+    ids = [pk for pk, _status in rows]
+    _execute(
+        _claim_update_sql(vendor, len(ids)),
+        [DeliveryStatus.CLAIMED, worker, at, at, *ids, DeliveryStatus.PENDING, DeliveryStatus.FAILED_TEMPORARY, at],
+    )
+    if vendor == "postgresql":
+        return rows  # locked since the SELECT: the UPDATE changed every one
+    held = {int(row[0]) for row in _fetch(_claim_held_sql(vendor, len(ids)), [*ids, DeliveryStatus.CLAIMED, worker])}
+    return [row for row in rows if row[0] in held]

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
@@ -49,7 +49,12 @@ from breachdesk.campaigns.models import (
     DeliveryChannel,
     DeliveryStatus,
 )
-from breachdesk.campaigns.transitions import EventRow, delivery_events_insert, delivery_update_held
+from breachdesk.campaigns.transitions import (
+    EventRow,
+    deliveries_claim_rows,
+    delivery_events_insert,
+    delivery_update_held,
+)
 from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
 from breachdesk.campaigns.transports.email import EmailTransport
 from breachdesk.work.heartbeat import current_worker_id
@@ -137,26 +142,7 @@ def deliveries_claim(*, campaign_id: int, channel: str, worker: str, limit: int,
     if limit <= 0:
         return []
     with transaction.atomic():
-        postgresql = connection.vendor == "postgresql"
-        candidates = lock_objects.deliveries_claimable_first(
-            campaign_id=campaign_id, channel=channel, now=now, limit=limit, lock=postgresql
-        )
-        ids = [c[0] for c in candidates]
-        if postgresql:
-            rows = candidates
-            if rows:
-                Delivery.objects.filter(pk__in=ids).update(
-                    status=S.CLAIMED, claimed_by=worker, claimed_at=now, updated_at=now
-                )
-        else:
-            # The condition is repeated in the UPDATE: only rows that are still claimable change hands.
-            Delivery.objects.filter(lock_objects.claimable_q(now=now), pk__in=ids).update(
-                status=S.CLAIMED, claimed_by=worker, claimed_at=now, updated_at=now
-            )
-            held = set(
-                Delivery.objects.filter(pk__in=ids, status=S.CLAIMED, claimed_by=worker).values_list("id", flat=True)
-            )
-            rows = [c for c in candidates if c[0] in held]
+        rows = deliveries_claim_rows(campaign_id=campaign_id, channel=channel, worker=worker, limit=limit, now=now)
         delivery_events_insert([_event(pk, old, S.CLAIMED, now, worker) for pk, old in rows])
     return [r[0] for r in rows]
 
