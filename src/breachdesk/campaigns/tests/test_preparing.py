@@ -37,10 +37,10 @@ def test_idle_pieces_make_one_message_or_one_look_up_each_up_to_the_idle_lead(
     pieces = 0
     while transport.prepare_ahead(idle=True):
         pieces += 1
-    # One message made per piece, and the registry asked once per PREPARE_FETCH made (and for the last few).
-    assert pieces == builds + -(-builds // PREPARE_FETCH)
+    # One message made per piece, and the registry asked once per PREPARE_FETCH made (a group not yet whole waits).
+    assert pieces == builds + builds // PREPARE_FETCH
     assert len(transport._prepared) == PREPARE_IDLE_LEAD
-    assert transport._unfetched == []
+    assert len(transport._unfetched) == builds % PREPARE_FETCH
     # Enough is made: a message on the wire asks for nothing more.
     assert PREPARE_IDLE_LEAD > PREPARE_LEAD
     assert transport.prepare_ahead() is False
@@ -174,3 +174,42 @@ def test_a_batch_claimed_ahead_goes_back_to_the_queue_when_the_loop_stops(
     assert counts["sent"] == batch - 3
     assert counts["pending"] == people - batch + 2
     assert len(smtp_sink.messages) == batch - 3
+
+
+class _AnsweredAtOnce:
+    """A hand-over reported as answered whenever asked: the worker never has time for idle pieces."""
+
+    def __init__(self, real: Handover) -> None:
+        self.real = real
+
+    def answered(self) -> bool:
+        return True
+
+    def result(self) -> Outcome:
+        return self.real.result()
+
+
+@pytest.mark.django_db
+def test_a_relay_that_answers_at_once_still_gets_the_look_ups_asked_in_whole_groups(
+    team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
+) -> None:
+    people = 64
+    campaign = started_for(team, add_person, people)
+    groups: list[int] = []
+
+    class Eager(EmailTransport):
+        def hand_over(self, staged: Staged) -> Handover:
+            return _AnsweredAtOnce(super().hand_over(staged))
+
+        def _fetch(self) -> None:
+            if self._unfetched:
+                groups.append(len(self._unfetched))
+            super()._fetch()
+
+    worker.campaign_work(campaign_id=campaign.pk, clock=clock, transport_factory=lambda c: Eager(campaign=c))
+    assert statuses(campaign) == {"sent": people}
+    assert sum(groups) == people
+    # Asked a group at a time (a question per message cost as much as one per eight): whole groups but for the
+    # batch's first (PREPARE_FIRST), the ramp to the lead, and its end.
+    assert groups.count(PREPARE_FETCH) >= people // PREPARE_FETCH - 3
+    assert len(groups) <= people // PREPARE_FETCH + 3

@@ -53,9 +53,9 @@ __all__ = ["EmailTransport", "relay_probe", "smtp_outcome", "wire_of"]
 # (look-ups for 16 messages at once took about a millisecond).
 PREPARE_FIRST = 4
 PREPARE_READY = 3
-PREPARE_LEAD = 8
-PREPARE_IDLE_LEAD = 24
 PREPARE_FETCH = 8
+PREPARE_LEAD = PREPARE_READY + PREPARE_FETCH + 1
+PREPARE_IDLE_LEAD = 24
 
 Built = tuple[EmailMultiAlternatives, OutboundMessage, list[str]]
 
@@ -157,26 +157,25 @@ class EmailTransport(Transport):
         """Keep the next messages of the batch made and looked up; with ``idle``, make one more (or ask the registry
         for those made), up to ``PREPARE_IDLE_LEAD`` ahead. Return whether anything was done.
 
-        Without ``idle`` only what the next messages cannot go without: ``PREPARE_READY`` made and looked up, and the
-        lead kept at ``PREPARE_LEAD`` one message at a time (so a relay that answers at once still finds them made).
+        Without ``idle`` only what the next messages cannot go without: the lead kept at ``PREPARE_LEAD`` (one or two
+        messages a time), and the registry asked for every ``PREPARE_FETCH`` made (a question costs about as much for
+        one message as for eight), for fewer only when the batch is made to its end or fewer than ``PREPARE_READY``
+        made messages have their look-ups. The lead leaves room for a whole group to wait for its question while
+        ``PREPARE_READY`` are ready, so a relay that always answers at once still gets the groups whole.
         """
         if not idle:
-            did = False
-            if self._unbuilt_left and len(self._prepared) < PREPARE_LEAD:
-                self._build(1)
-                did = True
-            if self._unfetched and (self._looked_up() < PREPARE_READY or not self._unbuilt_left):
+            building = min(2, max(0, PREPARE_LEAD - len(self._prepared)))
+            self._build(building)
+            due = len(self._unfetched) >= PREPARE_FETCH or self._looked_up() < PREPARE_READY
+            if self._unfetched and (due or not self._unbuilt_left):
                 self._fetch()
-                did = True
-            return did
+                return True
+            return building > 0
         if self._unfetched and (len(self._unfetched) >= PREPARE_FETCH or not self._unbuilt_left):
             self._fetch()
             return True
         if self._unbuilt_left and len(self._prepared) < PREPARE_IDLE_LEAD:
             self._build(1)
-            return True
-        if self._unfetched:
-            self._fetch()
             return True
         return False
 
