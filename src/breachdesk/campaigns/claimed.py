@@ -16,7 +16,7 @@ from breachdesk.campaigns.models import Campaign, Delivery
 
 # Rows read before the batch's first message (enough for the messages built before it), then per chunk.
 FIRST_CHUNK = 8
-CHUNK = 16
+CHUNK = 32
 
 
 class ClaimedBatch(Sequence[Delivery | None]):
