@@ -468,13 +468,11 @@ def campaign_work(
         if pipe.open:  # an error between batches: record the last hand-over if the database still answers
             with contextlib.suppress(Exception):
                 pipe.flush(campaign, report, clock)
-        if next_batch.ids:  # claimed ahead, but the loop stopped first: back to the queue now
-            _release_quietly(
-                worker=report.worker,
-                ids=next_batch.take(),
-                now=clock.now(),
-                campaign_status=Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).get(),
-            )
+        if next_batch.ids:  # claimed ahead, but the loop stopped first: back to the queue now (else the reaper's)
+            ahead_ids = next_batch.take()
+            with contextlib.suppress(Exception):
+                status = Campaign.objects.filter(pk=campaign_id).values_list("status", flat=True).get()
+                deliveries_release(worker=report.worker, ids=ahead_ids, now=clock.now(), campaign_status=status)
         transport.close()
         _summarise(campaign, report)
     if report.stopped == "blocked":
