@@ -417,46 +417,43 @@ def campaign_work(
 
     try:
         while max_deliveries is None or report.total + pipe.open < max_deliveries:
-            claimed_ahead = next_batch.take()
-            if claimed_ahead:
-                batch = ClaimedBatch(claimed_ahead, campaign)
-                if not _work_batch(campaign, batch, transport, report, clock, pipe, claim_ahead):
-                    break
-                if report.unsummarised.total() >= SUMMARY_EVERY:
-                    _summarise(campaign, report)
-                continue
-            if deadline is not None and time.monotonic() >= deadline:
-                report.stopped = "slice"
-                break
-            want = batch_size if max_deliveries is None else min(batch_size, max_deliveries - report.total - pipe.open)
-            grant = campaign_take_tokens(campaign_id=campaign_id, want=want, now=clock.now())
-            if grant.status != CampaignStatus.RUNNING:
-                report.stopped = grant.status
-                break
-            if grant.not_before is not None:
-                # A schedule can be days away: stop and let the task come back then, instead of sleeping.
-                report.stopped, report.not_before = "scheduled", grant.not_before
-                break
-            if not grant.granted:
-                if not wait:
-                    report.stopped, report.not_before = "throttled", grant.not_before
-                    break
-                why = pipe.drain(campaign, report, clock)  # nothing stays uncommitted while the worker sleeps
-                if why:
-                    report.stopped = why
-                    break
-                clock.sleep(grant.wait if deadline is None else min(grant.wait, max(0.0, deadline - time.monotonic())))
-                continue
-            ids = deliveries_claim(
-                campaign_id=campaign_id,
-                channel=DeliveryChannel.EMAIL,
-                worker=report.worker,
-                limit=grant.granted,
-                now=clock.now(),
-            )
+            ids = next_batch.take()  # claimed while the last messages of the batch before were on the wire
             if not ids:
-                report.stopped = "empty"
-                break
+                if deadline is not None and time.monotonic() >= deadline:
+                    report.stopped = "slice"
+                    break
+                want = batch_size
+                if max_deliveries is not None:
+                    want = min(batch_size, max_deliveries - report.total - pipe.open)
+                grant = campaign_take_tokens(campaign_id=campaign_id, want=want, now=clock.now())
+                if grant.status != CampaignStatus.RUNNING:
+                    report.stopped = grant.status
+                    break
+                if grant.not_before is not None:
+                    # A schedule can be days away: stop and let the task come back then, instead of sleeping.
+                    report.stopped, report.not_before = "scheduled", grant.not_before
+                    break
+                if not grant.granted:
+                    if not wait:
+                        report.stopped, report.not_before = "throttled", grant.not_before
+                        break
+                    why = pipe.drain(campaign, report, clock)  # nothing stays uncommitted while the worker sleeps
+                    if why:
+                        report.stopped = why
+                        break
+                    left = None if deadline is None else max(0.0, deadline - time.monotonic())
+                    clock.sleep(grant.wait if left is None else min(grant.wait, left))
+                    continue
+                ids = deliveries_claim(
+                    campaign_id=campaign_id,
+                    channel=DeliveryChannel.EMAIL,
+                    worker=report.worker,
+                    limit=grant.granted,
+                    now=clock.now(),
+                )
+                if not ids:
+                    report.stopped = "empty"
+                    break
             if not _work_batch(campaign, ClaimedBatch(ids, campaign), transport, report, clock, pipe, claim_ahead):
                 break
             if report.unsummarised.total() >= SUMMARY_EVERY:
