@@ -48,6 +48,11 @@ def _column(model: type[Delivery] | type[DeliveryEvent], name: str) -> str:
     return _quote(field.column)
 
 
+def _placeholders(vendor: str, sql: str) -> str:
+    """Return ``sql`` with the vendor's placeholders: SQLite's driver takes ``?`` (see ``_execute``)."""
+    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+
+
 @cache
 def _delivery_column(name: str) -> str:
     return _column(Delivery, name)
@@ -122,7 +127,7 @@ def _update_sql(vendor: str, names: tuple[str, ...], add_attempts: bool) -> str:
         f"WHERE {_delivery_column('id')} = %s AND {_delivery_column('status')} = %s "
         f"AND {_delivery_column('claimed_by')} = %s"
     )
-    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+    return _placeholders(vendor, sql)
 
 
 def delivery_update_held(
@@ -142,7 +147,7 @@ def _events_sql(vendor: str, rows: int) -> str:
     columns = ", ".join(_column(DeliveryEvent, name) for name in EVENT_FIELDS)
     row = "(" + ", ".join(["%s"] * len(EVENT_FIELDS)) + ")"
     sql = f"INSERT INTO {_quote(DeliveryEvent._meta.db_table)} ({columns}) VALUES {', '.join([row] * rows)}"
-    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+    return _placeholders(vendor, sql)
 
 
 def delivery_events_insert(events: list[EventRow]) -> None:
@@ -174,29 +179,31 @@ def _claimable_sql(vendor: str, retries: bool) -> str:
         + f"ORDER BY {d('id')} LIMIT %s"
         + (" FOR UPDATE SKIP LOCKED" if vendor == "postgresql" else "")
     )
-    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+    return _placeholders(vendor, sql)
+
+
+def _marks(count: int) -> str:
+    return ", ".join(["%s"] * count)
 
 
 def _claim_update_sql(vendor: str, rows: int) -> str:
     d = _delivery_column
-    marks = ", ".join(["%s"] * rows)
     sql = (
         f"UPDATE {_quote(Delivery._meta.db_table)} SET {d('status')} = %s, {d('claimed_by')} = %s, "
-        f"{d('claimed_at')} = %s, {d('updated_at')} = %s WHERE {d('id')} IN ({marks}) "
+        f"{d('claimed_at')} = %s, {d('updated_at')} = %s WHERE {d('id')} IN ({_marks(rows)}) "
         # Repeated in the UPDATE: only rows that are still claimable change hands.
         f"AND ({d('status')} = %s OR ({d('status')} = %s AND {d('next_attempt_at')} <= %s))"
     )
-    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+    return _placeholders(vendor, sql)
 
 
 def _claim_held_sql(vendor: str, rows: int) -> str:
     d = _delivery_column
-    marks = ", ".join(["%s"] * rows)
     sql = (
         f"SELECT {d('id')} FROM {_quote(Delivery._meta.db_table)} "
-        f"WHERE {d('id')} IN ({marks}) AND {d('status')} = %s AND {d('claimed_by')} = %s"
+        f"WHERE {d('id')} IN ({_marks(rows)}) AND {d('status')} = %s AND {d('claimed_by')} = %s"
     )
-    return sql.replace("%s", "?") if vendor == "sqlite" else sql
+    return _placeholders(vendor, sql)
 
 
 def deliveries_claim_rows(

@@ -176,19 +176,6 @@ def test_a_batch_claimed_ahead_goes_back_to_the_queue_when_the_loop_stops(
     assert len(smtp_sink.messages) == batch - 3
 
 
-class _AnsweredAtOnce:
-    """A hand-over reported as answered whenever asked: the worker never has time for idle pieces."""
-
-    def __init__(self, real: Handover) -> None:
-        self.real = real
-
-    def answered(self) -> bool:
-        return True
-
-    def result(self) -> Outcome:
-        return self.real.result()
-
-
 @pytest.mark.django_db
 def test_a_relay_that_answers_at_once_still_gets_the_look_ups_asked_in_whole_groups(
     team: Team, add_person: Any, smtp_sink: SmtpSink, clock: FakeClock
@@ -199,7 +186,7 @@ def test_a_relay_that_answers_at_once_still_gets_the_look_ups_asked_in_whole_gro
 
     class Eager(EmailTransport):
         def hand_over(self, staged: Staged) -> Handover:
-            return _AnsweredAtOnce(super().hand_over(staged))
+            return _SlowToAnswer(super().hand_over(staged), polls=0)  # answered whenever asked: no idle pieces
 
         def _fetch(self) -> None:
             if self._unfetched:
