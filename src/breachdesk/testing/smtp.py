@@ -6,6 +6,7 @@ Use the ``smtp_sink`` fixture: every message that Django sends during the test a
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -36,6 +37,7 @@ class SmtpSink:
     refuse: set[str] = field(default_factory=set)
     refuse_senders: set[str] = field(default_factory=set)
     pipelining: bool = False  # offer PIPELINING (RFC 2920), as Postfix and the big relays do
+    answering: threading.Event = field(default_factory=threading.Event)  # cleared: the final dot waits for its answer
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_EHLO(
@@ -57,7 +59,12 @@ class SmtpSink:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
+    def __post_init__(self) -> None:
+        self.answering.set()
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        while not self.answering.is_set():  # a slow relay: the message is taken only once it answers
+            await asyncio.sleep(0.005)
         parsed = email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(parsed)

@@ -23,7 +23,7 @@ from breachdesk.campaigns.guards import campaign_guard_check, letter_filename
 from breachdesk.campaigns.models import Campaign, Delivery
 from breachdesk.campaigns.rendering import NoticeRenderer, Rendered, item_labels, person_values
 from breachdesk.campaigns.transports.base import Done, Handover, Outcome, OutcomeKind, Staged, Transport
-from breachdesk.campaigns.transports.relay_process import RelayProcess, RelaySettings, Reply
+from breachdesk.campaigns.transports.relay_connection import Answer, RelayConnection, RelaySettings
 from breachdesk.campaigns.transports.smtp_session import Wire, smtp_outcome
 from breachdesk.core.errors import ApplicationError
 from breachdesk.outbound.guard import (
@@ -88,7 +88,7 @@ class Begun:
     message waits for the DATA before it to be ended or dropped)."""
 
     wire: Wire
-    begun: Reply | None = None
+    begun: Answer | None = None
 
 
 class EmailTransport(Transport):
@@ -115,7 +115,7 @@ class EmailTransport(Transport):
         self._unbuilt: Iterator[Delivery | None] = iter(())  # the prepared batch's deliveries not built yet, in order
         self._unbuilt_left = 0
         self._unfetched: list[OutboundMessage] = []  # built, but the guard's look-ups not asked yet
-        self._relay: RelayProcess | None = None
+        self._relay: RelayConnection | None = None
         self._open: Begun | None = None  # begun on the relay, its DATA neither ended nor dropped yet
         self._waiting: deque[Begun] = deque()  # staged while another DATA was open: begun once that one is over
         self._from_envelope: str | None = None
@@ -283,7 +283,7 @@ class EmailTransport(Transport):
 
     def stage(self, delivery: Delivery, *, message_id: str) -> Staged | Outcome:
         """Run both guards on the message; for an SMTP relay, start its envelope and bytes on the wire (all but the
-        final dot, see ``smtp_session``) in the relay's own process, while the worker records the previous one."""
+        final dot, see ``smtp_session``), written while the worker records the previous one (``relay_connection``)."""
         prepared = self._prepared.pop(delivery.pk, None)
         if not isinstance(prepared, Outcome | None) and any(m is prepared[1] for m in self._unfetched):
             self._fetch()  # built ahead, its look-ups not asked yet: ask now, for it and the others built
@@ -319,7 +319,7 @@ class EmailTransport(Transport):
         """Start the next waiting message on the relay unless a DATA is open there (its dot comes first)."""
         if self._open is None and self._waiting:
             begun = self._waiting.popleft()
-            begun.begun = self._relay_process().begin(begun.wire)
+            begun.begun = self._relay_connection().begin(begun.wire)
             self._open = begun
 
     def hand_over(self, staged: Staged) -> Handover:
@@ -332,7 +332,7 @@ class EmailTransport(Transport):
         if isinstance(payload, Begun):
             if payload is not self._open or payload.begun is None:
                 raise RuntimeError("hand-over out of order: another message's DATA is open on the relay")
-            finishing = self._relay_process().finish(payload.begun)
+            finishing = self._relay_connection().finish(payload.begun)
             self._open = None
             self._begin_next()
             return finishing
@@ -350,12 +350,12 @@ class EmailTransport(Transport):
             return
         self._open = None
         if payload.begun is not None and payload.begun.result() is None:
-            self._relay_process().abort()
+            self._relay_connection().abort()
         self._begin_next()
 
-    def _relay_process(self) -> RelayProcess:
+    def _relay_connection(self) -> RelayConnection:
         if self._relay is None:
-            self._relay = RelayProcess(RelaySettings.of_backend(self.connection))
+            self._relay = RelayConnection(RelaySettings.of_backend(self.connection))
         return self._relay
 
     def _send_message(self, message: EmailMultiAlternatives) -> Outcome:

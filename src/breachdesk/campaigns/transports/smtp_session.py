@@ -6,14 +6,16 @@ conversation in one call. Split in two, everything that is not the hand-over can
 committing the previous message's outcome and this message's ``sending`` mark:
 
 - ``begin``: MAIL FROM, RCPT TO, DATA and the message's bytes, without the final dot. Refusals here (a refused sender
-  or recipient, DATA refused) come back as an outcome with nothing handed over, and a broken session too.
+  or recipient, DATA refused) come back as ``smtplib``'s exceptions with nothing handed over, and a broken session as
+  ``SessionBroken``.
 - ``finish``: the dot, and the relay's answer. Only from here on can a broken session mean "maybe delivered".
-- ``abort``: close the socket mid-DATA (no QUIT, which the relay would read as message text), so the relay drops
-  what it got. Used when the worker decides not to hand a begun message over after all.
+- dropping the session mid-DATA (closing the socket, no QUIT, which the relay would read as message text) makes the
+  relay discard what it got: ``Line.drop``.
 
-Replies are read exactly as ``sendmail`` reads them (SIZE declared when the relay offers it; RSET after a refusal; the
-connection closed on a 421), and errors are raised as ``smtplib``'s own exceptions, so ``smtp_outcome`` classifies
-them as before.
+The steps are generators over a ``Line`` (``relay_connection.RelayConnection``): they write what they must and
+``yield`` whenever they need a reply that has not come in yet, so the worker goes on with its own work meanwhile
+instead of waiting on the socket. Replies are read exactly as ``sendmail`` reads them (SIZE declared when the relay
+offers it; RSET after a refusal; the session dropped on a 421), so ``smtp_outcome`` classifies them as before.
 """
 
 from __future__ import annotations
@@ -21,14 +23,16 @@ from __future__ import annotations
 import contextlib
 import re
 import smtplib
-import socket
+from collections.abc import Generator
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from breachdesk.campaigns.transports.base import Outcome
 
 CRLF = b"\r\n"
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+
+Steps = Generator[None, None, tuple[int, bytes]]  # a wait for one reply: its code and text
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,18 @@ class Wire:
     from_email: str
     recipients: list[str]
     data: bytes
+
+
+class Line(Protocol):
+    """The relay session as the steps see it: what it offers, a write, the next reply, and dropping it."""
+
+    def offers(self, extension: str) -> bool: ...
+
+    def send(self, data: bytes) -> None: ...
+
+    def reply(self) -> Steps: ...
+
+    def drop(self) -> None: ...
 
 
 def smtp_outcome(exc: Exception) -> Outcome:
@@ -67,25 +83,12 @@ def dot_stuffed(data: bytes) -> bytes:
     return stuffed if stuffed.endswith(CRLF) else stuffed + CRLF
 
 
-def no_delay(smtp: smtplib.SMTP) -> None:
-    """Send small writes at once (no Nagle): the final dot follows the bytes as a write of its own, and waiting for
-    the relay's delayed ACK before sending it would cost about 40 ms per message."""
-    if smtp.sock is not None:
-        with contextlib.suppress(OSError):
-            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-
-def _rset(smtp: smtplib.SMTP) -> None:
-    with contextlib.suppress(smtplib.SMTPServerDisconnected):
-        smtp.rset()
-
-
-def _after_refusal(smtp: smtplib.SMTP, code: int) -> None:
-    """Leave the session as ``sendmail`` does after a refusal: closed on 421 (the relay is going away), else reset."""
-    if code == 421:
-        smtp.close()
-    else:
-        _rset(smtp)
+def command(verb: str, argument: str = "") -> bytes:
+    """Return one command line as ``smtplib.SMTP.putcmd`` writes it (a line break in it is refused, never sent)."""
+    line = f"{verb} {argument}" if argument else verb
+    if "\r" in line or "\n" in line:
+        raise ValueError("command and arguments contain prohibited newline characters")
+    return f"{line}\r\n".encode("ascii")
 
 
 class SessionBroken(Exception):
@@ -97,15 +100,15 @@ class SessionBroken(Exception):
         self.after_recipient = after_recipient
 
 
-def begin(smtp: smtplib.SMTP, wire: Wire) -> None:
+def begin(line: Line, wire: Wire) -> Generator[None, None, None]:
     """Send the envelope and the message without the final dot; raise ``smtplib``'s exception on a refusal, and
     ``SessionBroken`` when the connection breaks off.
 
-    Nothing is handed over here: after a refusal the session is reset (or closed on 421) and can be used again.
+    Nothing is handed over here: after a refusal the session is reset (or dropped on 421) and can be used again.
     """
     accepted: list[str] = []
     try:
-        _begin(smtp, wire, accepted)
+        yield from _begin(line, wire, accepted)
     except smtplib.SMTPServerDisconnected as exc:
         raise SessionBroken(exc, after_recipient=bool(accepted)) from exc
     except smtplib.SMTPException:  # a reply (a refusal): an OSError too, but not a broken session
@@ -114,80 +117,80 @@ def begin(smtp: smtplib.SMTP, wire: Wire) -> None:
         raise SessionBroken(exc, after_recipient=bool(accepted)) from exc
 
 
-def _begin(smtp: smtplib.SMTP, wire: Wire, accepted: list[str]) -> None:
-    smtp.ehlo_or_helo_if_needed()
-    no_delay(smtp)
-    options = []
-    if smtp.does_esmtp and smtp.has_extn("size"):
-        options.append(f"size={len(wire.data)}")
+def _begin(line: Line, wire: Wire, accepted: list[str]) -> Generator[None, None, None]:
+    options = f" size={len(wire.data)}" if line.offers("size") else ""
+    mail = command("mail", f"FROM:{smtplib.quoteaddr(wire.from_email)}{options}")
+    rcpts = [command("rcpt", f"TO:{smtplib.quoteaddr(recipient)}") for recipient in wire.recipients]
     # With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go in one write and their replies are read in order: one
     # round trip instead of two plus one per recipient. The message itself still waits for the reply to DATA.
-    pipelined = bool(smtp.does_esmtp and smtp.has_extn("pipelining"))
-    if pipelined:
-        _envelope_send(smtp, wire, options)
-        code, reply = smtp.getreply()
-    else:
-        code, reply = smtp.mail(wire.from_email, options)
+    pipelined = line.offers("pipelining")
+    line.send(mail + b"".join(rcpts) + b"data\r\n" if pipelined else mail)
+    code, reply = yield from line.reply()
     if code != 250:
         if pipelined and code != 421:
-            _replies_skip(smtp, len(wire.recipients) + 1)  # the RCPT and DATA replies owed: read before RSET
-        _after_refusal(smtp, code)
+            yield from _replies_skip(line, len(rcpts) + 1)  # the RCPT and DATA replies owed: read before RSET
+        yield from _after_refusal(line, code)
         raise smtplib.SMTPSenderRefused(code, reply, wire.from_email)
     refused: dict[str, tuple[int, bytes]] = {}
-    for recipient in wire.recipients:
-        code, reply = smtp.getreply() if pipelined else smtp.rcpt(recipient)
+    for recipient, rcpt in zip(wire.recipients, rcpts, strict=True):
+        if not pipelined:
+            line.send(rcpt)
+        code, reply = yield from line.reply()
         if code not in (250, 251):
             refused[recipient] = (code, reply)
         else:
             accepted.append(recipient)
         if code == 421:
-            smtp.close()
+            line.drop()
             raise smtplib.SMTPRecipientsRefused(refused)
-    if pipelined:
-        code, reply = smtp.getreply()
+    if not pipelined and len(refused) < len(wire.recipients):
+        line.send(b"data\r\n")
+    if pipelined or len(refused) < len(wire.recipients):
+        code, reply = yield from line.reply()
     if len(refused) == len(wire.recipients):
         if pipelined and code == 354:
             # A relay that must not, but does, open DATA without a recipient: drop the session, send nothing.
-            abort(smtp)
+            line.drop()
         else:
-            _rset(smtp)
+            yield from _rset(line)
         raise smtplib.SMTPRecipientsRefused(refused)
-    if not pipelined:
-        smtp.putcmd("data")
-        code, reply = smtp.getreply()
     if code != 354:
-        _after_refusal(smtp, code)
+        yield from _after_refusal(line, code)
         raise smtplib.SMTPDataError(code, reply)
-    smtp.send(dot_stuffed(wire.data))
+    line.send(dot_stuffed(wire.data))
 
 
-def _envelope_send(smtp: smtplib.SMTP, wire: Wire, options: list[str]) -> None:
-    """Write MAIL, every RCPT and DATA at once, each line as ``smtplib`` would write it."""
-    optionlist = "".join(f" {option}" for option in options)
-    lines = [f"mail FROM:{smtplib.quoteaddr(wire.from_email)}{optionlist}"]
-    lines += [f"rcpt TO:{smtplib.quoteaddr(recipient)}" for recipient in wire.recipients]
-    lines.append("data")
-    if any("\r" in line or "\n" in line for line in lines):
-        raise ValueError("command and arguments contain prohibited newline characters")
-    smtp.send("".join(f"{line}\r\n" for line in lines))
+def finish(line: Line) -> Generator[None, None, None]:
+    """Send the final dot (the hand-over) and read the relay's answer; raise ``smtplib``'s exception unless 250."""
+    line.send(b"." + CRLF)
+    code, reply = yield from line.reply()
+    if code != 250:
+        yield from _after_refusal(line, code)
+        raise smtplib.SMTPDataError(code, reply)
 
 
-def _replies_skip(smtp: smtplib.SMTP, count: int) -> None:
+def quit_politely(line: Line) -> Generator[None, None, None]:
+    """End the session with QUIT and its reply, as ``smtplib.SMTP.quit`` does (a relay gone already is fine)."""
+    with contextlib.suppress(OSError):
+        line.send(command("quit"))
+        yield from line.reply()
+
+
+def _rset(line: Line) -> Generator[None, None, None]:
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
+        line.send(command("rset"))
+        yield from line.reply()
+
+
+def _after_refusal(line: Line, code: int) -> Generator[None, None, None]:
+    """Leave the session as ``sendmail`` does after a refusal: dropped on 421 (the relay is going away), else reset."""
+    if code == 421:
+        line.drop()
+    else:
+        yield from _rset(line)
+
+
+def _replies_skip(line: Line, count: int) -> Generator[None, None, None]:
     with contextlib.suppress(smtplib.SMTPServerDisconnected):
         for _ in range(count):
-            smtp.getreply()
-
-
-def finish(smtp: smtplib.SMTP) -> None:
-    """Send the final dot (the hand-over) and read the relay's answer; raise ``smtplib``'s exception unless 250."""
-    smtp.send(b"." + CRLF)
-    code, reply = smtp.getreply()
-    if code != 250:
-        _after_refusal(smtp, code)
-        raise smtplib.SMTPDataError(code, reply)
-
-
-def abort(smtp: Any) -> None:
-    """Drop the session without the final dot: the relay discards the message it was receiving."""
-    with contextlib.suppress(OSError):
-        smtp.close()
+            yield from line.reply()
