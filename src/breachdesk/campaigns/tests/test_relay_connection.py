@@ -118,6 +118,24 @@ def test_an_unreachable_relay_is_the_relays_fault_and_nothing_is_counted() -> No
     assert (outcome.kind, outcome.relay, outcome.code) == (OutcomeKind.TEMPORARY, True, "smtp.connect")
 
 
+def test_a_session_the_relay_closed_while_the_worker_was_idle_is_opened_again() -> None:
+    sink = SmtpSink(host="127.0.0.1", port=_free_port(), pipelining=True)
+    controller = Controller(sink, hostname=sink.host, port=sink.port, timeout=0.3)  # aiosmtpd's idle timeout
+    controller.start()
+    connection = RelayConnection(_settings(sink))
+    try:
+        assert connection.finish(connection.begin(_wire(1))).result().kind == OutcomeKind.SENT
+        first = connection.sock
+        time.sleep(0.8)  # the relay closes the idle session
+        outcome = connection.finish(connection.begin(_wire(2))).result()
+        assert outcome.kind == OutcomeKind.SENT  # not a relay failure: the session was opened again
+        assert connection.sock is not first
+    finally:
+        connection.close()
+        controller.stop()
+    assert _arrived(sink, 2) == ["<r1@example.jp>", "<r2@example.jp>"]
+
+
 # ---------------------------------------------------------------------------------------------------------------------
 # Relays that break off on purpose
 # ---------------------------------------------------------------------------------------------------------------------

@@ -352,6 +352,11 @@ class RelayConnection:
         """Send all but the final dot; return None when the relay waits for it, else why not (nothing handed over)."""
         if self.data_open:  # never start an envelope inside a DATA nobody finished
             self.drop()
+        if self.smtp is not None and (self.inbox or self._receive(wait=False)):
+            # Every reply owed was read before this step: anything more is the relay's own (a 421 or the end of a
+            # session it closed while the worker was idle). Start afresh rather than fail this message on it.
+            log.info("the relay ended the session on its own; opening a new one")
+            self.drop()
         if self.smtp is None:
             try:
                 self.smtp = self.settings.connect()
