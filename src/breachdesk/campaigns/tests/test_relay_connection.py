@@ -147,11 +147,13 @@ class Lines:
 
     def __init__(self, conn: socket.socket) -> None:
         self.file = conn.makefile("rb")
+        self.seen: list[bytes] = []  # every line read
 
     def until(self, prefix: bytes) -> bytes:
         """Read lines up to and including the first that starts with ``prefix`` (case-insensitive)."""
         while True:
             line = self.file.readline()
+            self.seen.append(line)
             if not line or line.lower().startswith(prefix.lower()):
                 return line
 
@@ -274,6 +276,57 @@ def test_a_refused_dot_is_the_relays_answer_and_the_session_goes_on(
     assert received
     assert received[0].lower().startswith(b"rset")
     assert sent.kind == OutcomeKind.SENT
+
+
+def test_the_next_envelope_goes_behind_the_dot_before_its_answer(scripted: Callable[[Script], RelaySettings]) -> None:
+    """RFC 2920: a pipelining relay gets MAIL, RCPT and DATA of the next message before it answers the dot."""
+
+    def script(conn: socket.socket, lines: Lines) -> None:
+        _envelope_accepted(conn, lines)
+        lines.until(b"data")  # the next envelope, though the dot is not answered yet
+        conn.sendall(b"250 queued\r\n250 sender ok\r\n250 recipient ok\r\n354 go ahead\r\n")
+        lines.until(b".\r\n")
+        conn.sendall(b"250 queued\r\n")
+
+    connection = RelayConnection(scripted(script))
+    try:
+        first = connection.finish(connection.begin(_wire(1)))
+        second = connection.begin(_wire(2))
+        assert first.result().kind == OutcomeKind.SENT
+        assert second.result() is None
+        assert connection.finish(second).result().kind == OutcomeKind.SENT
+    finally:
+        connection.close()
+
+
+def test_a_refused_dot_with_the_next_envelope_behind_it_is_not_reset(
+    scripted: Callable[[Script], RelaySettings],
+) -> None:
+    """The transaction is over after any answer to the dot; an RSET behind the next DATA would be that message's
+    text."""
+    body: list[bytes] = []
+
+    def script(conn: socket.socket, lines: Lines) -> None:
+        _envelope_accepted(conn, lines)
+        lines.until(b"data")
+        conn.sendall(b"554 5.7.1 rejected\r\n250 sender ok\r\n250 recipient ok\r\n354 go ahead\r\n")
+        start = len(lines.seen)
+        lines.until(b".\r\n")
+        body.extend(lines.seen[start:])
+        conn.sendall(b"250 queued\r\n")
+
+    connection = RelayConnection(scripted(script))
+    try:
+        first = connection.finish(connection.begin(_wire(1)))
+        second = connection.begin(_wire(2))
+        refused = first.result()
+        assert (refused.kind, refused.code) == (OutcomeKind.PERMANENT, "smtp.554")
+        assert second.result() is None
+        assert connection.finish(second).result().kind == OutcomeKind.SENT
+    finally:
+        connection.close()
+    assert body[0].startswith(b"Message-ID: <r2@example.jp>")
+    assert not any(line.lower().startswith(b"rset") for line in body)
 
 
 def test_a_killed_worker_leaves_its_begun_message_undelivered(smtp_sink: SmtpSink) -> None:

@@ -155,6 +155,8 @@ class _Step:
     lost: Outcome | None
     broken: Outcome | None
     running: Generator[None, None, Outcome | None] | None = None
+    finishing: bool = False  # a ``finish``: once running, its dot is on the wire
+    envelope_on: int = 0  # a ``begin`` whose envelope was written ahead: the session it went on
 
 
 class RelayConnection:
@@ -169,13 +171,18 @@ class RelayConnection:
         self.gone: BaseException | None = None  # why the socket cannot be read any more
         self.data_open = False  # the relay holds a begun message waiting for its final dot
         self.steps: deque[_Step] = deque()
+        self.session = 0  # counts the sessions opened, so that an envelope written ahead is known to be on this one
 
     # --- what the worker asks for -------------------------------------------------------------------------------
     def begin(self, wire: Wire) -> Answer:
         """Start ``wire`` on the relay (all but the final dot)."""
         answer = Answer(self)
         lost = Outcome.relay_down("smtp.session_broken", BROKEN)
-        self._queue(_Step(lambda: self._begin(wire), answer, lost, Outcome.temporary("smtp.session_broken", BROKEN)))
+        step = _Step(None, answer, lost, Outcome.temporary("smtp.session_broken", BROKEN))
+        step.make = lambda: self._begin(wire, step)
+        self._queue(step)
+        if step.running is None:
+            self._write_ahead(step, wire)
         return answer
 
     def finish(self, begun: Answer) -> Finishing:
@@ -185,7 +192,7 @@ class RelayConnection:
             answer.done = True
             return answer
         lost = Outcome.relay_down("smtp.session_broken", BROKEN)  # the dot never left
-        self._queue(_Step(self._finish, answer, lost, Outcome.uncertain("smtp.session_broken", BROKEN)))
+        self._queue(_Step(self._finish, answer, lost, Outcome.uncertain("smtp.session_broken", BROKEN), finishing=True))
         return answer
 
     def abort(self) -> None:
@@ -251,6 +258,26 @@ class RelayConnection:
             self._answer(step, step.broken)
             return True
         return False
+
+    def _write_ahead(self, step: _Step, wire: Wire) -> None:
+        """Write the envelope of ``step`` at once when it waits only for the answer to a dot already on the wire and
+        the relay pipelines: RFC 2920 lets a message's content open a group, so the relay answers the dot, MAIL, RCPT
+        and DATA together, and the message's bytes can follow before the worker's next commit."""
+        if len(self.steps) != 2 or self.steps[1] is not step or not self.offers("pipelining"):
+            return
+        head = self.steps[0]
+        if not head.finishing or head.running is None:
+            return
+        try:
+            data = smtp_session.envelope(wire, size=self.offers("size"))
+            self.send(data)
+        except (OSError, ValueError):  # the step meets it again in order, and answers for it
+            return
+        step.envelope_on = self.session
+
+    def _envelope_ahead(self) -> bool:
+        """Return whether the next step's envelope is on the wire behind the running one."""
+        return len(self.steps) > 1 and self.smtp is not None and self.steps[1].envelope_on == self.session
 
     @staticmethod
     def _answer(step: _Step, value: Outcome | None) -> None:
@@ -348,11 +375,12 @@ class RelayConnection:
         return False
 
     # --- the steps ----------------------------------------------------------------------------------------------
-    def _begin(self, wire: Wire) -> Generator[None, None, Outcome | None]:
+    def _begin(self, wire: Wire, step: _Step) -> Generator[None, None, Outcome | None]:
         """Send all but the final dot; return None when the relay waits for it, else why not (nothing handed over)."""
+        envelope_sent = self.smtp is not None and step.envelope_on == self.session
         if self.data_open:  # never start an envelope inside a DATA nobody finished
             self.drop()
-        if self.smtp is not None and (self.inbox or self._receive(wait=False)):
+        if self.smtp is not None and not envelope_sent and (self.inbox or self._receive(wait=False)):
             # Every reply owed was read before this step: anything more is the relay's own (a 421 or the end of a
             # session it closed while the worker was idle). Start afresh rather than fail this message on it.
             log.info("the relay ended the session on its own; opening a new one")
@@ -363,13 +391,14 @@ class RelayConnection:
             except (OSError, smtplib.SMTPException) as exc:
                 # Nothing handed over when the relay cannot be reached: safe to retry, not the recipient's fault.
                 return Outcome.relay_down("smtp.connect", exc.__class__.__name__)
+            self.session += 1
             self.sock = self.smtp.sock
             with contextlib.suppress(OSError, AttributeError):
                 # Small writes go at once (no Nagle): the dot follows the bytes as a write of its own, and waiting for
                 # the relay's delayed ACK before sending it would cost about 40 ms per message.
                 self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # type: ignore[union-attr]
         try:
-            yield from smtp_session.begin(self, wire)
+            yield from smtp_session.begin(self, wire, envelope_sent=envelope_sent)
         except smtp_session.SessionBroken as exc:
             # The session broke before the dot: the relay cannot deliver what it did not finish receiving. Before a
             # recipient was accepted that is the relay's trouble; after, it may be this message's, so it counts.
@@ -391,7 +420,7 @@ class RelayConnection:
             return None
         self.data_open = False
         try:
-            yield from smtp_session.finish(self)
+            yield from smtp_session.finish(self, reset=lambda: not self._envelope_ahead())
         except (smtplib.SMTPException, OSError) as exc:
             outcome = smtp_outcome(exc)
             if outcome.kind == OutcomeKind.UNCERTAIN:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import re
 import smtplib
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -100,15 +100,23 @@ class SessionBroken(Exception):
         self.after_recipient = after_recipient
 
 
-def begin(line: Line, wire: Wire) -> Generator[None, None, None]:
+def envelope(wire: Wire, *, size: bool) -> bytes:
+    """Return MAIL, every RCPT and DATA as one pipelined write (RFC 2920), each line as ``smtplib`` writes it."""
+    options = f" size={len(wire.data)}" if size else ""
+    mail = command("mail", f"FROM:{smtplib.quoteaddr(wire.from_email)}{options}")
+    return mail + b"".join(command("rcpt", f"TO:{smtplib.quoteaddr(r)}") for r in wire.recipients) + b"data\r\n"
+
+
+def begin(line: Line, wire: Wire, *, envelope_sent: bool = False) -> Generator[None, None, None]:
     """Send the envelope and the message without the final dot; raise ``smtplib``'s exception on a refusal, and
-    ``SessionBroken`` when the connection breaks off.
+    ``SessionBroken`` when the connection breaks off. ``envelope_sent``: the pipelined envelope is on the wire
+    already (written behind the previous message's dot), only its replies are to be read.
 
     Nothing is handed over here: after a refusal the session is reset (or dropped on 421) and can be used again.
     """
     accepted: list[str] = []
     try:
-        yield from _begin(line, wire, accepted)
+        yield from _begin(line, wire, accepted, envelope_sent)
     except smtplib.SMTPServerDisconnected as exc:
         raise SessionBroken(exc, after_recipient=bool(accepted)) from exc
     except smtplib.SMTPException:  # a reply (a refusal): an OSError too, but not a broken session
@@ -117,24 +125,26 @@ def begin(line: Line, wire: Wire) -> Generator[None, None, None]:
         raise SessionBroken(exc, after_recipient=bool(accepted)) from exc
 
 
-def _begin(line: Line, wire: Wire, accepted: list[str]) -> Generator[None, None, None]:
-    options = f" size={len(wire.data)}" if line.offers("size") else ""
-    mail = command("mail", f"FROM:{smtplib.quoteaddr(wire.from_email)}{options}")
-    rcpts = [command("rcpt", f"TO:{smtplib.quoteaddr(recipient)}") for recipient in wire.recipients]
+def _begin(line: Line, wire: Wire, accepted: list[str], envelope_sent: bool) -> Generator[None, None, None]:
     # With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go in one write and their replies are read in order: one
     # round trip instead of two plus one per recipient. The message itself still waits for the reply to DATA.
-    pipelined = line.offers("pipelining")
-    line.send(mail + b"".join(rcpts) + b"data\r\n" if pipelined else mail)
+    pipelined = envelope_sent or line.offers("pipelining")
+    if pipelined:
+        if not envelope_sent:
+            line.send(envelope(wire, size=line.offers("size")))
+    else:
+        options = f" size={len(wire.data)}" if line.offers("size") else ""
+        line.send(command("mail", f"FROM:{smtplib.quoteaddr(wire.from_email)}{options}"))
     code, reply = yield from line.reply()
     if code != 250:
         if pipelined and code != 421:
-            yield from _replies_skip(line, len(rcpts) + 1)  # the RCPT and DATA replies owed: read before RSET
+            yield from _replies_skip(line, len(wire.recipients) + 1)  # the RCPT and DATA replies owed: before RSET
         yield from _after_refusal(line, code)
         raise smtplib.SMTPSenderRefused(code, reply, wire.from_email)
     refused: dict[str, tuple[int, bytes]] = {}
-    for recipient, rcpt in zip(wire.recipients, rcpts, strict=True):
+    for recipient in wire.recipients:
         if not pipelined:
-            line.send(rcpt)
+            line.send(command("rcpt", f"TO:{smtplib.quoteaddr(recipient)}"))
         code, reply = yield from line.reply()
         if code not in (250, 251):
             refused[recipient] = (code, reply)
@@ -160,12 +170,17 @@ def _begin(line: Line, wire: Wire, accepted: list[str]) -> Generator[None, None,
     line.send(dot_stuffed(wire.data))
 
 
-def finish(line: Line) -> Generator[None, None, None]:
-    """Send the final dot (the hand-over) and read the relay's answer; raise ``smtplib``'s exception unless 250."""
+def finish(line: Line, *, reset: Callable[[], bool] = lambda: True) -> Generator[None, None, None]:
+    """Send the final dot (the hand-over) and read the relay's answer; raise ``smtplib``'s exception unless 250.
+
+    After a refusal the session is reset as ``sendmail`` does, unless ``reset()`` says the next envelope is on the wire
+    already: the transaction is over either way (RFC 5321, 4.1.1.4), and an RSET behind that envelope would be read
+    as the next message's text."""
     line.send(b"." + CRLF)
     code, reply = yield from line.reply()
     if code != 250:
-        yield from _after_refusal(line, code)
+        if code == 421 or reset():
+            yield from _after_refusal(line, code)
         raise smtplib.SMTPDataError(code, reply)
 
 
