@@ -110,6 +110,13 @@ def test_a_stalled_campaign_is_attention_until_it_moves(team: Team, add_person: 
         updated_at=timezone.now()
     )
     assert _health_cli()[0] == 0
+    # A row in flight that moved counts as well; once it is old too, the campaign is stalled again.
+    Delivery.objects.filter(campaign=campaign).update(updated_at=timezone.now() - timedelta(seconds=61))
+    claimed = Delivery.objects.filter(campaign=campaign).order_by("id")
+    Delivery.objects.filter(pk=claimed[0].pk).update(status="claimed", claimed_by="w1", updated_at=timezone.now())
+    assert _health_cli()[0] == 0
+    Delivery.objects.filter(pk=claimed[0].pk).update(updated_at=timezone.now() - timedelta(seconds=61))
+    assert _health_cli()[0] == 1
 
 
 def test_a_task_running_past_its_bound_is_attention(world: World) -> None:

@@ -201,9 +201,11 @@ def _parse(raw: bytes, depth: int) -> ParsedMail:
 
 _HEAD_END = re.compile(rb"\r?\n\r?\n")
 _CONTENT_TYPE_LINE = re.compile(rb"(?im)^content-type:[ \t]*multipart/[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*")
-# A boundary is 1-70 characters; spaces are allowed inside it, not at its end (RFC 2046 5.1.1).
+# A boundary is 1-70 characters; spaces are allowed inside it, not at its end (RFC 2046 5.1.1). Mailers write longer
+# ones too, and skipping such a line would take a later one (a nested part's) for the boundary and hide the text
+# before it: up to 200 are taken.
 _BCHAR = rb"0-9A-Za-z'()+_,./:=?\-"
-_DASH_LINE = re.compile(rb"(?m)^--([" + _BCHAR + rb"](?:[" + _BCHAR + rb" ]{0,68}[" + _BCHAR + rb"])?)[ \t]*\r?$")
+_DASH_LINE = re.compile(rb"(?m)^--([" + _BCHAR + rb"](?:[" + _BCHAR + rb" ]{0,198}[" + _BCHAR + rb"])?)[ \t]*\r?$")
 # What the email package reports when a multipart's parts cannot be told apart: its body then reads as one text.
 _UNSPLIT = (email.errors.NoBoundaryInMultipartDefect, email.errors.MultipartInvariantViolationDefect)
 

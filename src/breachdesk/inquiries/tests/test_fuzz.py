@@ -264,6 +264,19 @@ def check_parse(built: Built) -> mime.ParsedMail:
         ["MARK0Q"],
     )
 )
+# Found by this test: an undeclared boundary longer than RFC 2046's 70 characters, and a nested multipart after it.
+@example(
+    Built(
+        b"Content-Type: multipart/mixed\r\n\r\n--"
+        + b"x" * 71
+        + b"\r\nContent-Type: text/plain\r\n\r\nMARK0Q\r\n--"
+        + b"x" * 71
+        + b'\r\nContent-Type: multipart/mixed; boundary="b1"\r\n\r\n--b1--\r\n\r\n--'
+        + b"x" * 71
+        + b"--\r\n",
+        ["MARK0Q"],
+    )
+)
 def test_any_mail_parses_and_keeps_its_text_or_notes_a_problem(built: Built) -> None:
     check_parse(built)
 
