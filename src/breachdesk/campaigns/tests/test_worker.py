@@ -423,7 +423,7 @@ def test_a_hand_over_that_raises_leaves_one_uncertain_row_and_a_clean_session(
         def hand_over(self, staged: Any) -> Any:
             self.calls += 1
             if self.calls == 1:
-                raise RuntimeError("the relay process is gone")
+                raise RuntimeError("the hand-over broke")
             return super().hand_over(staged)
 
     started_at = time.monotonic()
