@@ -6,10 +6,8 @@ Use the ``dovecot`` fixture; ``MaildirDelivery`` is an aiosmtpd handler that sto
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import grp
-import ipaddress
 import mailbox
 import os
 import socket
@@ -22,42 +20,13 @@ from typing import Any
 import pytest
 
 from breachdesk.testing.fixtures import require_tool
+from breachdesk.testing.tls import self_signed_certificate
 
 
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _certificate(directory: Path) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = directory / "cert.pem", directory / "key.pem"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    key_path.chmod(0o600)
-    return cert_path, key_path
 
 
 def _accounts() -> tuple[str, str, str, int, int]:
@@ -91,7 +60,7 @@ def dovecot(tmp_path: Path) -> Iterator[dict[str, Any]]:
     binary = require_tool("/usr/sbin/dovecot", "IMAP intake tests")
     login_user, user, group, uid, gid = _accounts()
     port = free_port()
-    cert, key = _certificate(tmp_path)
+    cert, key = self_signed_certificate(tmp_path)
     # The mail home must be reachable by the mail user; pytest's tmp_path is private to the test runner.
     home = Path(tempfile.mkdtemp(prefix="breachdesk-dovecot-"))
     home.chmod(0o755)

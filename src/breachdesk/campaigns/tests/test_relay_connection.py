@@ -7,7 +7,6 @@ scripted on a plain socket, since no real relay breaks off at a chosen byte.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import signal
 import socket
@@ -27,6 +26,7 @@ from breachdesk.campaigns.transports.base import OutcomeKind
 from breachdesk.campaigns.transports.relay_connection import RelayConnection, RelaySettings
 from breachdesk.campaigns.transports.smtp_session import Wire
 from breachdesk.testing.smtp import SmtpSink, _free_port
+from breachdesk.testing.tls import self_signed_certificate
 
 pytestmark = pytest.mark.smtp
 
@@ -360,33 +360,7 @@ def test_a_killed_worker_leaves_its_begun_message_undelivered(smtp_sink: SmtpSin
 # ---------------------------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    cert_path, key_path = folder / "relay.pem", folder / "relay.key"
-    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return cert_path, key_path
+    return self_signed_certificate(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.mark.parametrize("mode", ["starttls", "implicit"])
@@ -397,19 +371,18 @@ def test_a_tls_relay_gets_every_message_once(
     monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     server_context.load_cert_chain(cert_path, key_path)
-    sink = SmtpSink(host="localhost", port=_free_port(), pipelining=True)
+    sink = SmtpSink(host="127.0.0.1", port=_free_port(), pipelining=True)
     tls = {"tls_context": server_context, "require_starttls": True} if mode == "starttls" else {}
     controller = Controller(
         sink,
         hostname="127.0.0.1",
         port=sink.port,
-        server_hostname="localhost",
         ssl_context=server_context if mode == "implicit" else None,
         **tls,  # type: ignore[arg-type]
     )
     controller.start()
     settings = RelaySettings(
-        host="localhost", port=sink.port, local_hostname="w", use_tls=mode == "starttls", use_ssl=mode == "implicit"
+        host="127.0.0.1", port=sink.port, local_hostname="w", use_tls=mode == "starttls", use_ssl=mode == "implicit"
     )
     connection = RelayConnection(settings)
     try:
